@@ -1,0 +1,1 @@
+"""Framework-free engines: Polars/NumPy/Arrow in and out, no Django, no I/O, no clock."""
