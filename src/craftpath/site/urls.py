@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from craftpath.site import views
+from craftpath.site.api import api
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("craftpath.accounts.urls")),
+    path("orgs/", include("craftpath.orgs.urls")),
+    path("occupations/", include("craftpath.taxonomy.urls")),
+    path("members/", include("craftpath.registry.urls")),
+    path("api/", api.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
