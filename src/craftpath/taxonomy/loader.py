@@ -14,6 +14,7 @@ from pypinyin import Style, lazy_pinyin
 from craftpath.taxonomy.models import DEFAULT_GRADES, Occupation
 
 _MARKER = re.compile(r"(L/S|L|S)$")
+_ALIAS_SPLIT = re.compile(r"[、,，;；/]")
 _TASK_SPLIT = re.compile(r"(?:^|\s)(\d{1,2})[.．、]\s*")
 
 
@@ -87,7 +88,9 @@ def _read_shipped() -> Iterable[OccupationRow]:
     with resources.files("craftpath.data").joinpath("csco22/csco22.csv").open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
             name, green, digital = parse_name(rec["name"].strip())
-            aliases = [a.strip() for a in (rec.get("alias") or "").split("、") if a.strip() and a.strip() != name]
+            aliases = list(dict.fromkeys(
+                a.strip() for a in _ALIAS_SPLIT.split(rec.get("alias") or "") if a.strip() and a.strip() != name
+            ))
             yield OccupationRow(
                 code=rec["code"].strip(),
                 level=int(rec["level"]),
