@@ -32,6 +32,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "org.unknown": ("找不到编码为 {value} 的工会组织。", "No union organisation with code {value} exists."),
     "occupation.unknown": ("职业编码 {value} 不在2022年版职业分类大典中，请核对（格式如 6-31-01-03）。", "Occupation code {value} is not in the 2022 classification; please check it (format like 6-31-01-03)."),
     "occupation.not_leaf": ("{value} 是职业大类/中类/小类，请填写具体职业（第四级）编码。", "{value} is a group, not an occupation; please use a fourth-level occupation code."),
+    "occupation.duplicate": ("职业编码 {value} 已存在，请改用修改。", "Occupation code {value} already exists; correct it instead of adding it."),
     "grade.unknown": ("技能等级“{value}”无法识别，请填写如“高级工”或“三级”。", "Skill grade \"{value}\" is not recognised; use a name like 高级工 or 三级."),
     "grade.not_in_occupation": ("职业 {occupation} 没有“{grade}”这一等级。", "Occupation {occupation} has no grade {grade}."),
     "grade.post_by_exam": ("特级技师、首席技师为聘任岗位，只能通过评聘取得。", "特级技师 and 首席技师 are appointed posts; they are obtained by appointment only."),
@@ -51,6 +52,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file.columns": ("缺少必需的列：{value}。请使用导入模板。", "Required columns are missing: {value}. Please use the import template."),
     "row.required": ("“{column}”不能为空。", "\"{column}\" must not be empty."),
     "import.row_conflict": ("同一文件中该会员出现了多次且信息不一致（第 {value} 行）。", "This member appears more than once in the file with different details (row {value})."),
+    "import.unknown_member": ("本文件的会员表中没有该身份证号码，您管辖的工会中也没有登记该会员。", "This ID number is neither on the file's Members sheet nor registered in your unions."),
+    "import.member_row_failed": ("该会员在会员表中的那一行有问题未导入，本行一并跳过。", "This member's row on the Members sheet has problems and was not imported, so this row was skipped too."),
+    "import.flag": ("“{value}”不是是/否，请填写“是”或“否”。", "\"{value}\" is not yes or no; please enter 是 (yes) or 否 (no)."),
+    "import.record_type": ("记录类型“{value}”无效，可选：会员、职业经历、学历、证书。", "Record type \"{value}\" is not valid; choose one of: member, history, diploma, certificate."),
+    "import.all_or_nothing": ("已选择“全部无误才导入”，有 {value} 行存在问题，本次没有导入任何数据。", "All-or-nothing was chosen and {value} rows have problems, so nothing was imported."),
+    "import.crashed": ("导入因系统错误中止，已完成的分块已保存，可修正后重新导入同一文件。", "The import stopped on a system error; finished chunks are saved and re-importing the same file is safe."),
+    "import.too_many_problems": ("问题过多，报告只列出前 {value} 条。", "Too many problems; the report lists the first {value} only."),
     "access.not_found": ("找不到该记录，或您无权查看。", "That record does not exist or you may not see it."),
 }
 
