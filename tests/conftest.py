@@ -82,7 +82,20 @@ class Cast:
 
     @property
     def everyone(self) -> dict[str, User]:
-        return {n: getattr(self, n) for n in ("province", "staff_a", "staff_b", "member_a", "member_b", "hr_a", "sysadmin", "secadmin", "auditor")}
+        return {
+            n: getattr(self, n)
+            for n in (
+                "province",
+                "staff_a",
+                "staff_b",
+                "member_a",
+                "member_b",
+                "hr_a",
+                "sysadmin",
+                "secadmin",
+                "auditor",
+            )
+        }
 
 
 PASSWORD = "correct-horse-battery-9"
@@ -97,23 +110,78 @@ def _user(username: str, role: str, **kw: Any) -> User:
 
 @pytest.fixture
 def cast(reference_data: None) -> Cast:
-    national = do_create_organisation(None, code="T-ACFTU", name="全国总工会（测试）", level="national", region_code="100000")
-    province_org = do_create_organisation(None, code="T-JS", name="江苏省总工会（测试）", level="provincial", region_code="320000", parent=national)
-    city = do_create_organisation(None, code="T-NJ", name="南京市总工会（测试）", level="city", region_code="320100", parent=province_org)
-    district_a = do_create_organisation(None, code="T-XW", name="玄武区总工会（测试）", level="district", region_code="320102", parent=city)
-    district_b = do_create_organisation(None, code="T-QH", name="秦淮区总工会（测试）", level="district", region_code="320104", parent=city)
-    union_a = do_create_organisation(None, code="T-XW-001", name="玄武精密机械厂工会", level="grassroots", kind="enterprise", region_code="320102", parent=district_a)
-    union_b = do_create_organisation(None, code="T-QH-001", name="秦淮外卖骑手工会", level="grassroots", kind="platform", region_code="320104", parent=district_b)
-    employer_a = do_create_employer(None, credit_code="91350100M000100Y43", name="玄武精密机械厂", region_code="320102", union=union_a)
+    national = do_create_organisation(
+        None, code="T-ACFTU", name="全国总工会（测试）", level="national", region_code="100000"
+    )
+    province_org = do_create_organisation(
+        None, code="T-JS", name="江苏省总工会（测试）", level="provincial", region_code="320000", parent=national
+    )
+    city = do_create_organisation(
+        None, code="T-NJ", name="南京市总工会（测试）", level="city", region_code="320100", parent=province_org
+    )
+    district_a = do_create_organisation(
+        None, code="T-XW", name="玄武区总工会（测试）", level="district", region_code="320102", parent=city
+    )
+    district_b = do_create_organisation(
+        None, code="T-QH", name="秦淮区总工会（测试）", level="district", region_code="320104", parent=city
+    )
+    union_a = do_create_organisation(
+        None,
+        code="T-XW-001",
+        name="玄武精密机械厂工会",
+        level="grassroots",
+        kind="enterprise",
+        region_code="320102",
+        parent=district_a,
+    )
+    union_b = do_create_organisation(
+        None,
+        code="T-QH-001",
+        name="秦淮外卖骑手工会",
+        level="grassroots",
+        kind="platform",
+        region_code="320104",
+        parent=district_b,
+    )
+    employer_a = do_create_employer(
+        None, credit_code="91350100M000100Y43", name="玄武精密机械厂", region_code="320102", union=union_a
+    )
     province = _user("province", "union_staff", org=province_org)
     staff_a = _user("staff_a", "union_staff", org=district_a)
     staff_b = _user("staff_b", "union_staff", org=district_b)
-    ma = do_register_member(staff_a, {"name": "张三", "id_number": make_id_number(), "phone": "13800000001", "employment_form": "employee",
-                                      "union_code": "T-XW-001", "employer_credit_code": "91350100M000100Y43", "consent_employer": True})
-    colleague = do_register_member(staff_a, {"name": "赵六", "id_number": make_id_number(male=False), "phone": "13800000003",
-                                             "employment_form": "employee", "union_code": "T-XW-001", "employer_credit_code": "91350100M000100Y43"})
-    mb = do_register_member(staff_b, {"name": "李四", "id_number": make_id_number(region="320104"), "phone": "13800000002",
-                                      "employment_form": "platform", "union_code": "T-QH-001"})
+    ma = do_register_member(
+        staff_a,
+        {
+            "name": "张三",
+            "id_number": make_id_number(),
+            "phone": "13800000001",
+            "employment_form": "employee",
+            "union_code": "T-XW-001",
+            "employer_credit_code": "91350100M000100Y43",
+            "consent_employer": True,
+        },
+    )
+    colleague = do_register_member(
+        staff_a,
+        {
+            "name": "赵六",
+            "id_number": make_id_number(male=False),
+            "phone": "13800000003",
+            "employment_form": "employee",
+            "union_code": "T-XW-001",
+            "employer_credit_code": "91350100M000100Y43",
+        },
+    )
+    mb = do_register_member(
+        staff_b,
+        {
+            "name": "李四",
+            "id_number": make_id_number(region="320104"),
+            "phone": "13800000002",
+            "employment_form": "platform",
+            "union_code": "T-QH-001",
+        },
+    )
     member_a = _user("member_a", "member")
     member_b = _user("member_b", "member")
     Member.objects.filter(pk=ma.pk).update(user=member_a)
@@ -122,8 +190,24 @@ def cast(reference_data: None) -> Cast:
     mb.refresh_from_db()
     hr_a = _user("hr_a", "employer_hr", employer=employer_a)
     return Cast(
-        national, province_org, city, district_a, district_b, union_a, union_b, employer_a,
-        province, staff_a, staff_b, member_a, member_b, hr_a,
-        _user("sysadmin", "system_admin"), _user("secadmin", "security_admin"), _user("auditor", "audit_admin"),
-        ma, mb, colleague,
+        national,
+        province_org,
+        city,
+        district_a,
+        district_b,
+        union_a,
+        union_b,
+        employer_a,
+        province,
+        staff_a,
+        staff_b,
+        member_a,
+        member_b,
+        hr_a,
+        _user("sysadmin", "system_admin"),
+        _user("secadmin", "security_admin"),
+        _user("auditor", "audit_admin"),
+        ma,
+        mb,
+        colleague,
     )

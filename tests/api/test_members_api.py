@@ -61,7 +61,9 @@ def test_read_edit_reveal_matrix(cast: Cast, who: str, target: str) -> None:
     read = client.get(url)
     assert read.status_code == (200 if target in VISIBLE[who] else 404)
 
-    patch = client.patch(url, json.dumps({"version": member.version, "phone": "13900000000"}), content_type="application/json")
+    patch = client.patch(
+        url, json.dumps({"version": member.version, "phone": "13900000000"}), content_type="application/json"
+    )
     assert patch.status_code == (200 if target in EDIT.get(who, set()) else 404)
 
     before = AuditEvent.objects.filter(kind="view_pii").count()
@@ -93,12 +95,16 @@ def test_register_validates_and_saves_nothing_on_error(cast: Cast) -> None:
     bad = make_id_number()[:-1] + "0"
     bad = bad if bad != make_id_number() else bad[:-1] + "1"
     count = Member.objects.count()
-    response = client.post("/api/members", {"name": "王五", "id_number": "320102199001019991", "employment_form": "employee",
-                                             "union_code": "T-XW-001"}, content_type="application/json")
+    response = client.post(
+        "/api/members",
+        {"name": "王五", "id_number": "320102199001019991", "employment_form": "employee", "union_code": "T-XW-001"},
+        content_type="application/json",
+    )
     assert response.status_code == 422
     problem = response.json()["problems"][0]
     assert problem["code"] == "id.checksum"
-    assert "校验位" in problem["message_zh"] and "check character" in problem["message_en"]
+    assert "校验位" in problem["message_zh"]
+    assert "check character" in problem["message_en"]
     assert Member.objects.count() == count
 
 
@@ -137,10 +143,24 @@ def test_concurrent_edit_is_detected(cast: Cast) -> None:
 def test_certificate_rules(cast: Cast) -> None:
     client = _client(cast.staff_a)
     url = f"/api/members/{cast.ma.public_id}/certificates"
-    ok = client.post(url, {"occupation_code": "6-31-01-03", "grade": "高级工", "issuer": "江苏省职业技能鉴定中心", "number": "T-0001",
-                           "issued_on": "2020-05-01"}, content_type="application/json")
+    ok = client.post(
+        url,
+        {
+            "occupation_code": "6-31-01-03",
+            "grade": "高级工",
+            "issuer": "江苏省职业技能鉴定中心",
+            "number": "T-0001",
+            "issued_on": "2020-05-01",
+        },
+        content_type="application/json",
+    )
     assert ok.status_code == 201, ok.json()
-    assert {"occupation_code": "6-31-01-03", "grade": 3, "grade_zh": "高级工", "grade_en": "Senior worker (level 3)"} in ok.json()["grades"]
+    assert {
+        "occupation_code": "6-31-01-03",
+        "grade": 3,
+        "grade_zh": "高级工",
+        "grade_en": "Senior worker (level 3)",
+    } in ok.json()["grades"]
     cases = [
         ({"occupation_code": "9-99-99-99", "grade": "高级工"}, "occupation.unknown"),
         ({"occupation_code": "6-31-00-00", "grade": "高级工"}, "occupation.not_leaf"),
@@ -161,9 +181,19 @@ def test_certificate_rules(cast: Cast) -> None:
 def test_history_rules(cast: Cast) -> None:
     client = _client(cast.staff_a)
     url = f"/api/members/{cast.ma.public_id}/histories"
-    assert client.post(url, {"occupation_code": "6-31-01-03", "start": "2012-03-01", "end": "2016-02-29"},
-                       content_type="application/json").status_code == 201
-    bad = client.post(url, {"occupation_code": "6-31-01-03", "start": "2018-03-01", "end": "2017-01-01"}, content_type="application/json")
+    assert (
+        client.post(
+            url,
+            {"occupation_code": "6-31-01-03", "start": "2012-03-01", "end": "2016-02-29"},
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    bad = client.post(
+        url,
+        {"occupation_code": "6-31-01-03", "start": "2018-03-01", "end": "2017-01-01"},
+        content_type="application/json",
+    )
     assert bad.status_code == 422
     assert bad.json()["problems"][0]["code"] == "date.end_before_start"
     assert "结束日期" in bad.json()["problems"][0]["message_zh"]

@@ -27,7 +27,8 @@ def test_correction_survives_resync(reference_data: Any) -> None:
 
 def test_add_needs_a_real_parent_group(reference_data: Any) -> None:
     added = do_add_occupation(None, code="6-18-02-99", name="激光焊接操作员（地方）")
-    assert added.origin == "local" and added.parent_code == "6-18-02-00"
+    assert added.origin == "local"
+    assert added.parent_code == "6-18-02-00"
     with pytest.raises(ProblemError) as err:
         do_add_occupation(None, code="6-99-02-01", name="x")
     assert err.value.problems[0].code == "occupation.unknown"

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from tests.conftest import Cast
 
 from craftpath.core import crypto
 from craftpath.core.models import AuditEvent
 from craftpath.registry.models import Member
-from tests.conftest import Cast
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def test_id_number_is_not_stored_in_plain_text(cast: Cast) -> None:
     plain = cast.ma.reveal_id_number()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id_sealed, id_hash, id_masked, phone_sealed FROM registry_member WHERE id = %s", [cast.ma.pk])
+        cursor.execute(
+            "SELECT id_sealed, id_hash, id_masked, phone_sealed FROM registry_member WHERE id = %s", [cast.ma.pk]
+        )
         row = cursor.fetchone()
     assert plain not in " ".join(row)
     assert row[2] == plain[:6] + "********" + plain[-4:]

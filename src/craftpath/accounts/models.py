@@ -30,9 +30,7 @@ class User(AbstractUser):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
-    org = models.ForeignKey(
-        "orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
-    )
+    org = models.ForeignKey("orgs.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="staff")
     employer = models.ForeignKey(
         "orgs.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="hr_users"
     )
@@ -55,15 +53,15 @@ class User(AbstractUser):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
 
     @property
     def is_staff_role(self) -> bool:
         return self.role == self.Role.UNION_STAFF
-
-    def __str__(self) -> str:
-        return self.display_name or self.username
 
 
 class ApiToken(models.Model):
@@ -79,6 +77,9 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
 
     def is_valid(self) -> bool:
         return self.user.is_active and (self.expires_at is None or self.expires_at > timezone.now())

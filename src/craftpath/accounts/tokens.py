@@ -20,7 +20,9 @@ def do_issue_token(actor: Any, user: User, name: str) -> str:
     """Create a token and return it; it is shown once and never stored in plain text."""
     token = "cp_" + secrets.token_urlsafe(32)
     record = ApiToken.objects.create(user=user, name=name, token_hash=_hash(token))
-    events.record(actor=actor, kind="admin", action="issue_api_token", object_type="api_token", object_id=str(record.public_id))
+    events.record(
+        actor=actor, kind="admin", action="issue_api_token", object_type="api_token", object_id=str(record.public_id)
+    )
     return token
 
 

@@ -23,9 +23,7 @@ _PREFIX = "g1"
 
 
 def _derive(secret: str, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
-        secret.encode("utf-8")
-    )
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(secret.encode("utf-8"))
 
 
 @cache

@@ -49,4 +49,6 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str,
 def _jsonable(data: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if data is None:
         return None
-    return {k: (v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v)) for k, v in data.items()}
+    return {
+        k: (v if isinstance(v, (str, int, float, bool, type(None), list, dict)) else str(v)) for k, v in data.items()
+    }

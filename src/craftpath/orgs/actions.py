@@ -41,19 +41,38 @@ def do_create_organisation(
         if parent.is_grassroots:
             raise ValueError("nothing sits under a grassroots union")
     org = Organisation.objects.create(
-        code=code, name=name, name_en=name_en, level=level, kind=kind, parent=parent,
-        region=_region(region_code), path="", depth=(parent.depth + 1) if parent else 0,
+        code=code,
+        name=name,
+        name_en=name_en,
+        level=level,
+        kind=kind,
+        parent=parent,
+        region=_region(region_code),
+        path="",
+        depth=(parent.depth + 1) if parent else 0,
     )
     org.path = f"{parent.path if parent else '/'}{org.pk}/"
     org.save(update_fields=["path"])
-    events.record(actor=actor, kind="create", action="create_organisation", object_type="organisation",
-                  object_id=str(org.public_id), org_path=org.path, after={"code": code, "name": name, "level": level})
+    events.record(
+        actor=actor,
+        kind="create",
+        action="create_organisation",
+        object_type="organisation",
+        object_id=str(org.public_id),
+        org_path=org.path,
+        after={"code": code, "name": name, "level": level},
+    )
     return org
 
 
 @transaction.atomic
 def do_create_employer(
-    actor: Any, *, credit_code: str, name: str, region_code: str, union: Organisation | None = None,
+    actor: Any,
+    *,
+    credit_code: str,
+    name: str,
+    region_code: str,
+    union: Organisation | None = None,
     is_platform: bool = False,
 ) -> Employer:
     check = check_credit_code(credit_code)
@@ -62,7 +81,13 @@ def do_create_employer(
     employer = Employer.objects.create(
         credit_code=check.value, name=name, region=_region(region_code), union=union, is_platform=is_platform
     )
-    events.record(actor=actor, kind="create", action="create_employer", object_type="employer",
-                  object_id=str(employer.public_id), org_path=union.path if union else "",
-                  after={"credit_code": check.value, "name": name})
+    events.record(
+        actor=actor,
+        kind="create",
+        action="create_employer",
+        object_type="employer",
+        object_id=str(employer.public_id),
+        org_path=union.path if union else "",
+        after={"credit_code": check.value, "name": name},
+    )
     return employer

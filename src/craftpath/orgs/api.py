@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from craftpath.orgs.access import access_organisation_by_code, organisations_visible_to
+from craftpath.orgs.models import Organisation
 
 router = Router()
 
@@ -23,11 +24,17 @@ class OrganisationOut(Schema):
     depth: int
 
 
-def _out(org: object) -> dict[str, object]:
+def _out(org: Organisation) -> dict[str, object]:
     return {
-        "public_id": org.public_id, "code": org.code, "name": org.name, "name_en": org.name_en,  # type: ignore[attr-defined]
-        "level": org.level, "kind": org.kind, "region_code": org.region_id,  # type: ignore[attr-defined]
-        "parent_code": org.parent.code if org.parent_id else None, "depth": org.depth,  # type: ignore[attr-defined]
+        "public_id": org.public_id,
+        "code": org.code,
+        "name": org.name,
+        "name_en": org.name_en,
+        "level": org.level,
+        "kind": org.kind,
+        "region_code": org.region_id,
+        "parent_code": org.parent.code if org.parent is not None else None,
+        "depth": org.depth,
     }
 
 
@@ -47,8 +54,6 @@ class OrganisationDetail(OrganisationOut):
 @router.get("/{code}", response=OrganisationDetail, summary="One organisation with its children")
 def get_organisation(request: HttpRequest, code: str) -> dict[str, object]:
     org = access_organisation_by_code(request.user, code)
-    from craftpath.orgs.models import Organisation
-
     children = Organisation.objects.filter(parent=org).select_related("parent")
     counts = Organisation.objects.filter(pk=org.pk).aggregate(n=Count("members"))
     return {**_out(org), "children": [_out(c) for c in children], "member_count": counts["n"] or 0}

@@ -77,7 +77,11 @@ class Employer(models.Model):
     name = models.CharField(max_length=160)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
     union = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="employers",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="employers",
         help_text="The grassroots union at this employer, or the union that covers it",
     )
     is_platform = models.BooleanField(default=False)

@@ -18,6 +18,8 @@ def sync_regions() -> int:
             parent = rec["parent_id"] if depth > 1 else ""
             rows.append(Region(code=rec["id"], name=rec["name"], parent_code=parent, depth=depth, pinyin=rec["pinyin"]))
     # The national level, for the federation's root.
-    rows.append(Region(code="100000", name="中华人民共和国", parent_code="", depth=0, pinyin="Zhonghua Renmin Gongheguo"))
+    rows.append(
+        Region(code="100000", name="中华人民共和国", parent_code="", depth=0, pinyin="Zhonghua Renmin Gongheguo")
+    )
     Region.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
     return len(rows)

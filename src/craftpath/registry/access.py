@@ -56,6 +56,13 @@ def access_member_identity_by_public_id(user: Any, public_id: Any, *, purpose: s
     member = access_member_by_public_id(user, public_id)
     if not may_reveal_identity(user, member):
         raise NotFoundOrForbidden()
-    events.record(actor=user, kind="view_pii", action="reveal_identity", object_type="member",
-                  object_id=str(member.public_id), org_path=member.org_path, note=purpose[:200])
+    events.record(
+        actor=user,
+        kind="view_pii",
+        action="reveal_identity",
+        object_type="member",
+        object_id=str(member.public_id),
+        org_path=member.org_path,
+        note=purpose[:200],
+    )
     return {"id_number": member.reveal_id_number(), "phone": member.reveal_phone()}

@@ -34,10 +34,14 @@ def load_catalogue() -> validation.Catalogue:
 def member_snapshot(member: Member) -> dict[str, Any]:
     """What the audit trail stores about a member: never the plain ID number or phone."""
     return {
-        "name": member.name, "id_masked": member.id_masked, "phone_masked": member.phone_masked,
-        "employment_form": member.employment_form, "union": member.union.code if member.union_id else None,
-        "employer": member.employer.credit_code if member.employer_id else None,
-        "consent_employer": member.consent_employer, "consent_job_matching": member.consent_job_matching,
+        "name": member.name,
+        "id_masked": member.id_masked,
+        "phone_masked": member.phone_masked,
+        "employment_form": member.employment_form,
+        "union": member.union.code if member.union_id else None,
+        "employer": member.employer.credit_code if member.employer is not None else None,
+        "consent_employer": member.consent_employer,
+        "consent_job_matching": member.consent_job_matching,
     }
 
 
@@ -72,14 +76,27 @@ def do_register_member(actor: Any, data: dict[str, Any], *, is_demo: bool = Fals
     id_hash = crypto.lookup_hash(cleaned.id_number)
     existing = Member.objects.filter(id_hash=id_hash).select_related("union").first()
     if existing is not None:
-        where = existing.union.name if actor is not None and can_act_in(actor, existing.union) else "另一工会 / another union"
+        where = (
+            existing.union.name
+            if actor is not None and can_act_in(actor, existing.union)
+            else "另一工会 / another union"
+        )
         raise ProblemError(Problem("member.duplicate", {"where": where}, "id_number"))
     member = Member(
-        name=cleaned.name, id_hash=id_hash, id_sealed=crypto.seal(cleaned.id_number),
-        id_masked=mask_resident_id(cleaned.id_number), birth_date=cleaned.birth_date, sex=cleaned.sex,
-        phone_sealed=crypto.seal(cleaned.phone) if cleaned.phone else "", phone_masked=mask_phone(cleaned.phone),
-        employment_form=cleaned.employment_form, employer=employer, union=union, org_path=union.path,
-        consent_employer=bool(data.get("consent_employer")), consent_job_matching=bool(data.get("consent_job_matching")),
+        name=cleaned.name,
+        id_hash=id_hash,
+        id_sealed=crypto.seal(cleaned.id_number),
+        id_masked=mask_resident_id(cleaned.id_number),
+        birth_date=cleaned.birth_date,
+        sex=cleaned.sex,
+        phone_sealed=crypto.seal(cleaned.phone) if cleaned.phone else "",
+        phone_masked=mask_phone(cleaned.phone),
+        employment_form=cleaned.employment_form,
+        employer=employer,
+        union=union,
+        org_path=union.path,
+        consent_employer=bool(data.get("consent_employer")),
+        consent_job_matching=bool(data.get("consent_job_matching")),
         is_demo=is_demo,
     )
     try:
@@ -87,12 +104,27 @@ def do_register_member(actor: Any, data: dict[str, Any], *, is_demo: bool = Fals
             member.save()
     except IntegrityError:
         raise ProblemError(Problem("member.duplicate", {"where": "—"}, "id_number")) from None
-    events.record(actor=actor, kind="create", action="register_member", object_type="member",
-                  object_id=str(member.public_id), org_path=member.org_path, after=member_snapshot(member))
+    events.record(
+        actor=actor,
+        kind="create",
+        action="register_member",
+        object_type="member",
+        object_id=str(member.public_id),
+        org_path=member.org_path,
+        after=member_snapshot(member),
+    )
     return member
 
 
-_EDITABLE = ("name", "phone", "employment_form", "employer_credit_code", "union_code", "consent_employer", "consent_job_matching")
+_EDITABLE = (
+    "name",
+    "phone",
+    "employment_form",
+    "employer_credit_code",
+    "union_code",
+    "consent_employer",
+    "consent_job_matching",
+)
 
 
 @transaction.atomic
@@ -117,7 +149,13 @@ def do_update_member(actor: Any, member: Member, changes: dict[str, Any], *, exp
     if "employment_form" in changes:
         form = str(changes["employment_form"])
         if form not in Member.EmploymentForm.values:
-            problems.append(Problem("employment_form.invalid", {"value": form, "choices": ", ".join(Member.EmploymentForm.values)}, "employment_form"))
+            problems.append(
+                Problem(
+                    "employment_form.invalid",
+                    {"value": form, "choices": ", ".join(Member.EmploymentForm.values)},
+                    "employment_form",
+                )
+            )
         member.employment_form = form
     if problems:
         raise ProblemError(*problems)
@@ -130,17 +168,32 @@ def do_update_member(actor: Any, member: Member, changes: dict[str, Any], *, exp
         if flag in changes:
             setattr(member, flag, bool(changes[flag]))
     updated = Member.objects.filter(pk=member.pk, version=expected_version).update(
-        name=member.name, phone_sealed=member.phone_sealed, phone_masked=member.phone_masked,
-        employment_form=member.employment_form, employer=member.employer, union=member.union, org_path=member.org_path,
-        consent_employer=member.consent_employer, consent_job_matching=member.consent_job_matching,
-        version=F("version") + 1, updated_at=timezone.now(),
+        name=member.name,
+        phone_sealed=member.phone_sealed,
+        phone_masked=member.phone_masked,
+        employment_form=member.employment_form,
+        employer=member.employer,
+        union=member.union,
+        org_path=member.org_path,
+        consent_employer=member.consent_employer,
+        consent_job_matching=member.consent_job_matching,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
     )
     if not updated:
         raise ProblemError(Problem("member.stale"))
     member.refresh_from_db()
     old, new = events.diff(before, member_snapshot(member))
-    events.record(actor=actor, kind="update", action="update_member", object_type="member",
-                  object_id=str(member.public_id), org_path=member.org_path, before=old, after=new)
+    events.record(
+        actor=actor,
+        kind="update",
+        action="update_member",
+        object_type="member",
+        object_id=str(member.public_id),
+        org_path=member.org_path,
+        before=old,
+        after=new,
+    )
     return member
 
 
@@ -153,12 +206,21 @@ def do_add_history(actor: Any, member: Member, data: dict[str, Any]) -> Occupati
     cleaned, problems = validation.check_history(data, load_catalogue(), member.birth_date, today())
     if cleaned is None:
         raise ProblemError(*problems)
-    if OccupationHistory.objects.filter(member=member, occupation_id=cleaned["occupation_id"], start=cleaned["start"]).exists():
+    if OccupationHistory.objects.filter(
+        member=member, occupation_id=cleaned["occupation_id"], start=cleaned["start"]
+    ).exists():
         raise ProblemError(Problem("history.overlap", {}, "start"))
     history = OccupationHistory.objects.create(member=member, **cleaned)
     _bump(member)
-    events.record(actor=actor, kind="create", action="add_history", object_type="member", object_id=str(member.public_id),
-                  org_path=member.org_path, after={k: str(v) for k, v in cleaned.items()})
+    events.record(
+        actor=actor,
+        kind="create",
+        action="add_history",
+        object_type="member",
+        object_id=str(member.public_id),
+        org_path=member.org_path,
+        after={k: str(v) for k, v in cleaned.items()},
+    )
     return history
 
 
@@ -172,8 +234,15 @@ def do_add_certificate(actor: Any, member: Member, data: dict[str, Any]) -> Cert
         raise ProblemError(Problem("certificate.duplicate", {"value": cleaned["number"]}, "certificate_number"))
     cert = Certificate.objects.create(member=member, **cleaned)
     _bump(member)
-    events.record(actor=actor, kind="create", action="add_certificate", object_type="member", object_id=str(member.public_id),
-                  org_path=member.org_path, after={k: str(v) for k, v in cleaned.items()})
+    events.record(
+        actor=actor,
+        kind="create",
+        action="add_certificate",
+        object_type="member",
+        object_id=str(member.public_id),
+        org_path=member.org_path,
+        after={k: str(v) for k, v in cleaned.items()},
+    )
     return cert
 
 
@@ -184,6 +253,13 @@ def do_add_diploma(actor: Any, member: Member, data: dict[str, Any]) -> Diploma:
         raise ProblemError(*problems)
     diploma = Diploma.objects.create(member=member, **cleaned)
     _bump(member)
-    events.record(actor=actor, kind="create", action="add_diploma", object_type="member", object_id=str(member.public_id),
-                  org_path=member.org_path, after={k: str(v) for k, v in cleaned.items()})
+    events.record(
+        actor=actor,
+        kind="create",
+        action="add_diploma",
+        object_type="member",
+        object_id=str(member.public_id),
+        org_path=member.org_path,
+        after={k: str(v) for k, v in cleaned.items()},
+    )
     return diploma

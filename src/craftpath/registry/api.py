@@ -148,20 +148,35 @@ class SearchIn(Schema):
 
 def _summary(m: Member, highest: int | None) -> dict[str, Any]:
     return {
-        "public_id": m.public_id, "name": m.name, "id_masked": m.id_masked, "phone_masked": m.phone_masked,
-        "sex": m.sex, "birth_year": m.birth_date.year, "employment_form": m.employment_form,
-        "union_code": m.union.code, "employer_name": m.employer.name if m.employer_id else None,
-        "highest_grade": highest, "version": m.version,
+        "public_id": m.public_id,
+        "name": m.name,
+        "id_masked": m.id_masked,
+        "phone_masked": m.phone_masked,
+        "sex": m.sex,
+        "birth_year": m.birth_date.year,
+        "employment_form": m.employment_form,
+        "union_code": m.union.code,
+        "employer_name": m.employer.name if m.employer is not None else None,
+        "highest_grade": highest,
+        "version": m.version,
     }
 
 
 def current_grades(member: Member) -> list[dict[str, Any]]:
     """Grade per occupation: the highest certificate the member holds in it."""
     rows = (
-        Certificate.objects.filter(member=member).values("occupation_id").annotate(top=Max("grade")).order_by("occupation_id")
+        Certificate.objects.filter(member=member)
+        .values("occupation_id")
+        .annotate(top=Max("grade"))
+        .order_by("occupation_id")
     )
     return [
-        {"occupation_code": r["occupation_id"], "grade": r["top"], "grade_zh": Grade(r["top"]).zh, "grade_en": Grade(r["top"]).en}
+        {
+            "occupation_code": r["occupation_id"],
+            "grade": r["top"],
+            "grade_zh": Grade(r["top"]).zh,
+            "grade_en": Grade(r["top"]).en,
+        }
         for r in rows
     ]
 
@@ -174,17 +189,38 @@ def _detail(member: Member) -> dict[str, Any]:
         "consent_employer": member.consent_employer,
         "consent_job_matching": member.consent_job_matching,
         "histories": [
-            {"public_id": h.public_id, "occupation_code": h.occupation_id, "employer_name": h.employer_name, "start": h.start, "end": h.end}
+            {
+                "public_id": h.public_id,
+                "occupation_code": h.occupation_id,
+                "employer_name": h.employer_name,
+                "start": h.start,
+                "end": h.end,
+            }
             for h in member.histories.all()
         ],
         "certificates": [
-            {"public_id": c.public_id, "occupation_code": c.occupation_id, "grade": c.grade, "grade_zh": Grade(c.grade).zh,
-             "grade_en": Grade(c.grade).en, "issuer": c.issuer, "number": c.number, "issued_on": c.issued_on, "how": c.how}
+            {
+                "public_id": c.public_id,
+                "occupation_code": c.occupation_id,
+                "grade": c.grade,
+                "grade_zh": Grade(c.grade).zh,
+                "grade_en": Grade(c.grade).en,
+                "issuer": c.issuer,
+                "number": c.number,
+                "issued_on": c.issued_on,
+                "how": c.how,
+            }
             for c in member.certificates.all()
         ],
         "diplomas": [
-            {"public_id": d.public_id, "kind": d.kind, "institution": d.institution, "specialty": d.specialty,
-             "occupation_code": d.occupation_id, "graduated_on": d.graduated_on}
+            {
+                "public_id": d.public_id,
+                "kind": d.kind,
+                "institution": d.institution,
+                "specialty": d.specialty,
+                "occupation_code": d.occupation_id,
+                "graduated_on": d.graduated_on,
+            }
             for d in member.diplomas.all()
         ],
         "grades": grades,
@@ -203,7 +239,10 @@ def _page(qs: Any, cursor: str | None, limit: int) -> dict[str, Any]:
     more = len(members) > limit
     members = members[:limit]
     highest = dict(
-        Certificate.objects.filter(member_id__in=[m.pk for m in members]).values("member_id").annotate(top=Max("grade")).values_list("member_id", "top")
+        Certificate.objects.filter(member_id__in=[m.pk for m in members])
+        .values("member_id")
+        .annotate(top=Max("grade"))
+        .values_list("member_id", "top")
     )
     return {
         "items": [_summary(m, highest.get(m.pk)) for m in members],
@@ -213,8 +252,12 @@ def _page(qs: Any, cursor: str | None, limit: int) -> dict[str, Any]:
 
 @router.get("", response=MemberPage, summary="Members I may see, newest registry order, cursor-paginated")
 def list_members(
-    request: HttpRequest, union: str | None = None, employment_form: str | None = None, name: str | None = None,
-    cursor: str | None = None, limit: int = 50,
+    request: HttpRequest,
+    union: str | None = None,
+    employment_form: str | None = None,
+    name: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
 ) -> dict[str, Any]:
     qs = members_visible_to(request.user)
     if union:
@@ -226,7 +269,9 @@ def list_members(
     return _page(qs, cursor, limit)
 
 
-@router.post("/search", response=MemberPage, summary="Find a member by full ID number (sent in the body, never the URL)")
+@router.post(
+    "/search", response=MemberPage, summary="Find a member by full ID number (sent in the body, never the URL)"
+)
 def search_member(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
     qs = members_visible_to(request.user).filter(id_hash=lookup_hash(payload.id_number.strip().upper()))
     return _page(qs, None, 1)
@@ -238,7 +283,9 @@ def register_member(request: HttpRequest, payload: MemberIn) -> tuple[int, dict[
     return 201, _detail(member)
 
 
-@router.get("/{public_id}", response=MemberDetail, summary="One member with histories, diplomas, certificates and grades")
+@router.get(
+    "/{public_id}", response=MemberDetail, summary="One member with histories, diplomas, certificates and grades"
+)
 def get_member(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return _detail(access_member_by_public_id(request.user, public_id))
 

@@ -37,7 +37,9 @@ class Member(models.Model):
     phone_sealed = models.TextField(blank=True)
     phone_masked = models.CharField(max_length=16, blank=True)
     employment_form = models.CharField(max_length=12, choices=EmploymentForm.choices)
-    employer = models.ForeignKey("orgs.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    employer = models.ForeignKey(
+        "orgs.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
     union = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="members")
     # Copy of union.path so that subtree filters need no join.
     org_path = models.CharField(max_length=255, db_index=True, editable=False)
@@ -82,8 +84,14 @@ class OccupationHistory(models.Model):
         ordering = ["member", "start"]
         constraints = [
             models.UniqueConstraint(fields=["member", "occupation", "start"], name="history_unique_start"),
-            models.CheckConstraint(name="history_end_after_start", condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start"))),
+            models.CheckConstraint(
+                name="history_end_after_start",
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_id} {self.start}–{self.end or ''}"
 
 
 class Diploma(models.Model):
@@ -105,9 +113,13 @@ class Diploma(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     institution = models.CharField(max_length=160, blank=True)
     specialty = models.CharField(max_length=120, blank=True)
-    occupation = models.ForeignKey("taxonomy.Occupation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", to_field="code")
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", to_field="code"
+    )
     graduated_on = models.DateField(null=True, blank=True, help_text="Empty for a current-year graduate")
-    assessed_level = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Grade rank the school was assessed as training to")
+    assessed_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Grade rank the school was assessed as training to"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -116,6 +128,9 @@ class Diploma(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "kind", "graduated_on", "specialty"], name="diploma_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.graduated_on or ''}"
 
 
 class Certificate(models.Model):
@@ -146,6 +161,9 @@ class Certificate(models.Model):
             models.CheckConstraint(name="certificate_grade_range", condition=models.Q(grade__lte=7)),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.number} ({self.grade})"
+
 
 class ImportBatch(models.Model):
     """One upload of a member file and what became of each row."""
@@ -175,3 +193,6 @@ class ImportBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.status}"

@@ -94,7 +94,13 @@ def check_member(data: dict[str, Any], cat: Catalogue, today: dt.date) -> tuple[
     form = str(data.get("employment_form") or "").strip()
     form = _EMPLOYMENT_ALIASES.get(form, form)
     if form not in Member.EmploymentForm.values:
-        problems.append(Problem("employment_form.invalid", {"value": form, "choices": ", ".join(Member.EmploymentForm.values)}, "employment_form"))
+        problems.append(
+            Problem(
+                "employment_form.invalid",
+                {"value": form, "choices": ", ".join(Member.EmploymentForm.values)},
+                "employment_form",
+            )
+        )
     union_code = str(data.get("union_code") or "").strip()
     if not union_code:
         problems.append(Problem("member.union_required", {}, "union_code"))
@@ -105,25 +111,54 @@ def check_member(data: dict[str, Any], cat: Catalogue, today: dt.date) -> tuple[
         problems.append(Problem("employer.unknown", {"value": employer_code}, "employer_credit_code"))
     if problems:
         return None, problems
-    assert id_check.birth_date is not None and id_check.sex is not None
-    return MemberInput(name, id_check.value, id_check.birth_date, id_check.sex, phone, form, union_code, employer_code), []
+    if id_check.birth_date is None or id_check.sex is None:  # pragma: no cover - ok implies both
+        raise AssertionError("a valid ID number always yields birth date and sex")
+    return MemberInput(
+        name, id_check.value, id_check.birth_date, id_check.sex, phone, form, union_code, employer_code
+    ), []
 
 
 _EMPLOYMENT_ALIASES = {
-    "职工": "employee", "在职职工": "employee", "雇员": "employee",
-    "新就业形态劳动者": "platform", "平台劳动者": "platform", "平台": "platform",
-    "灵活就业": "flexible", "灵活就业人员": "flexible",
-    "失业": "unemployed", "失业人员": "unemployed",
+    "职工": "employee",
+    "在职职工": "employee",
+    "雇员": "employee",
+    "新就业形态劳动者": "platform",
+    "平台劳动者": "platform",
+    "平台": "platform",
+    "灵活就业": "flexible",
+    "灵活就业人员": "flexible",
+    "失业": "unemployed",
+    "失业人员": "unemployed",
 }
-_HOW_ALIASES = {"评价认定": "assessment", "认定": "assessment", "竞赛": "competition", "竞赛晋升": "competition",
-                "聘任": "appointment", "评聘": "appointment", "学徒": "apprenticeship", "历史导入": "legacy", "": "assessment"}
-_DIPLOMA_ALIASES = {"技工学校": "technical_school", "高级技工学校": "senior_technical_school", "技师学院": "technician_college",
-                    "预备技师": "preparatory_technician", "中等职业学校": "secondary_vocational", "中专": "secondary_vocational",
-                    "高等职业学校": "higher_vocational", "高职": "higher_vocational", "大专": "junior_college", "本科": "bachelor",
-                    "研究生": "postgraduate"}
+_HOW_ALIASES = {
+    "评价认定": "assessment",
+    "认定": "assessment",
+    "竞赛": "competition",
+    "竞赛晋升": "competition",
+    "聘任": "appointment",
+    "评聘": "appointment",
+    "学徒": "apprenticeship",
+    "历史导入": "legacy",
+    "": "assessment",
+}
+_DIPLOMA_ALIASES = {
+    "技工学校": "technical_school",
+    "高级技工学校": "senior_technical_school",
+    "技师学院": "technician_college",
+    "预备技师": "preparatory_technician",
+    "中等职业学校": "secondary_vocational",
+    "中专": "secondary_vocational",
+    "高等职业学校": "higher_vocational",
+    "高职": "higher_vocational",
+    "大专": "junior_college",
+    "本科": "bachelor",
+    "研究生": "postgraduate",
+}
 
 
-def check_history(data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date) -> tuple[dict[str, Any] | None, list[Problem]]:
+def check_history(
+    data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date
+) -> tuple[dict[str, Any] | None, list[Problem]]:
     problems: list[Problem] = []
     code = check_occupation(str(data.get("occupation_code") or ""), cat, "occupation_code", problems)
     start = parse_date(data.get("start"), "start", problems)
@@ -140,10 +175,17 @@ def check_history(data: dict[str, Any], cat: Catalogue, birth: dt.date, today: d
         problems.append(Problem("date.before_birth", {"value": start.isoformat()}, "start"))
     if problems:
         return None, problems
-    return {"occupation_id": code, "start": start, "end": end, "employer_name": str(data.get("employer_name") or "")[:160]}, []
+    return {
+        "occupation_id": code,
+        "start": start,
+        "end": end,
+        "employer_name": str(data.get("employer_name") or "")[:160],
+    }, []
 
 
-def check_certificate(data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date) -> tuple[dict[str, Any] | None, list[Problem]]:
+def check_certificate(
+    data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date
+) -> tuple[dict[str, Any] | None, list[Problem]]:
     problems: list[Problem] = []
     code = check_occupation(str(data.get("occupation_code") or ""), cat, "cert_occupation_code", problems)
     grade = parse_grade(data.get("grade"), "grade", problems)
@@ -171,15 +213,26 @@ def check_certificate(data: dict[str, Any], cat: Catalogue, birth: dt.date, toda
     if problems:
         return None, problems
     assert grade is not None
-    return {"occupation_id": code, "grade": grade.value, "issued_on": issued, "number": number, "issuer": issuer[:160], "how": how}, []
+    return {
+        "occupation_id": code,
+        "grade": grade.value,
+        "issued_on": issued,
+        "number": number,
+        "issuer": issuer[:160],
+        "how": how,
+    }, []
 
 
-def check_diploma(data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date) -> tuple[dict[str, Any] | None, list[Problem]]:
+def check_diploma(
+    data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date
+) -> tuple[dict[str, Any] | None, list[Problem]]:
     problems: list[Problem] = []
     kind = str(data.get("kind") or "").strip()
     kind = _DIPLOMA_ALIASES.get(kind, kind)
     if kind not in Diploma.Kind.values:
-        problems.append(Problem("diploma.kind", {"value": kind, "choices": ", ".join(Diploma.Kind.values)}, "diploma_kind"))
+        problems.append(
+            Problem("diploma.kind", {"value": kind, "choices": ", ".join(Diploma.Kind.values)}, "diploma_kind")
+        )
     graduated = parse_date(data.get("graduated_on"), "graduated_on", problems)
     if graduated and graduated > today:
         problems.append(Problem("date.future", {"value": graduated.isoformat()}, "graduated_on"))
@@ -189,8 +242,13 @@ def check_diploma(data: dict[str, Any], cat: Catalogue, birth: dt.date, today: d
     code = check_occupation(occ, cat, "diploma_occupation_code", problems) if occ else None
     if problems:
         return None, problems
-    return {"kind": kind, "graduated_on": graduated, "occupation_id": code, "institution": str(data.get("institution") or "")[:160],
-            "specialty": str(data.get("specialty") or "")[:120]}, []
+    return {
+        "kind": kind,
+        "graduated_on": graduated,
+        "occupation_id": code,
+        "institution": str(data.get("institution") or "")[:160],
+        "specialty": str(data.get("specialty") or "")[:120],
+    }, []
 
 
 def _age_on(birth: dt.date, day: dt.date) -> int:

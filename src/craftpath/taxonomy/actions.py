@@ -49,13 +49,29 @@ def do_correct_occupation(actor: Any, code: str, changes: dict[str, Any]) -> Occ
     occupation.locally_modified = occupation.origin == Occupation.Origin.SHIPPED
     occupation.save()
     old, new = events.diff(before, _snapshot(occupation))
-    events.record(actor=actor, kind="update", action="correct_occupation", object_type="occupation", object_id=code, before=old, after=new)
+    events.record(
+        actor=actor,
+        kind="update",
+        action="correct_occupation",
+        object_type="occupation",
+        object_id=code,
+        before=old,
+        after=new,
+    )
     return occupation
 
 
 @transaction.atomic
-def do_add_occupation(actor: Any, *, code: str, name: str, definition: str = "", tasks: list[str] | None = None,
-                      aliases: list[str] | None = None, note: str = "") -> Occupation:
+def do_add_occupation(
+    actor: Any,
+    *,
+    code: str,
+    name: str,
+    definition: str = "",
+    tasks: list[str] | None = None,
+    aliases: list[str] | None = None,
+    note: str = "",
+) -> Occupation:
     """Add an occupation the shipped file lacks (e.g. one published after 2022)."""
     if not _CODE.match(code) or code.endswith("-00"):
         raise ProblemError(Problem("occupation.not_leaf", {"value": code}, "code"))
@@ -65,10 +81,26 @@ def do_add_occupation(actor: Any, *, code: str, name: str, definition: str = "",
     if not Occupation.objects.filter(code=parent).exists():
         raise ProblemError(Problem("occupation.unknown", {"value": parent}, "code"))
     occupation = Occupation.objects.create(
-        code=code, level=4, parent_code=parent, name=name, definition=definition, tasks=tasks or [], aliases=aliases or [],
-        grades=list(DEFAULT_GRADES), search_text=search_text(name, aliases or []), origin=Occupation.Origin.LOCAL, note=note,
+        code=code,
+        level=4,
+        parent_code=parent,
+        name=name,
+        definition=definition,
+        tasks=tasks or [],
+        aliases=aliases or [],
+        grades=list(DEFAULT_GRADES),
+        search_text=search_text(name, aliases or []),
+        origin=Occupation.Origin.LOCAL,
+        note=note,
     )
-    events.record(actor=actor, kind="create", action="add_occupation", object_type="occupation", object_id=code, after=_snapshot(occupation))
+    events.record(
+        actor=actor,
+        kind="create",
+        action="add_occupation",
+        object_type="occupation",
+        object_id=code,
+        after=_snapshot(occupation),
+    )
     return occupation
 
 
@@ -95,8 +127,15 @@ def apply_corrections_csv(actor: Any, text: str) -> list[tuple[int, Problem]]:
                 if Occupation.objects.filter(code=code).exists():
                     do_correct_occupation(actor, code, changes)
                 else:
-                    do_add_occupation(actor, code=code, name=changes.get("name", ""), definition=changes.get("definition", ""),
-                                      tasks=changes.get("tasks"), aliases=changes.get("aliases"), note=changes.get("note", ""))
+                    do_add_occupation(
+                        actor,
+                        code=code,
+                        name=changes.get("name", ""),
+                        definition=changes.get("definition", ""),
+                        tasks=changes.get("tasks"),
+                        aliases=changes.get("aliases"),
+                        note=changes.get("note", ""),
+                    )
                     if "grades" in changes:
                         do_correct_occupation(actor, code, {"grades": changes["grades"]})
             except ProblemError as exc:

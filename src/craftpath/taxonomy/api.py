@@ -34,16 +34,20 @@ def list_occupations(
     qs = Occupation.objects.all()
     if q:
         term = q.strip().lower()
-        qs = qs.filter(Q(code__startswith=term) | Q(search_text__contains=term)).annotate(
-            rank=Case(
-                When(name=q.strip(), then=Value(0)),
-                When(name__startswith=q.strip(), then=Value(1)),
-                When(search_text__startswith=term, then=Value(1)),
-                When(search_text__contains=f" {term}", then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
+        qs = (
+            qs.filter(Q(code__startswith=term) | Q(search_text__contains=term))
+            .annotate(
+                rank=Case(
+                    When(name=q.strip(), then=Value(0)),
+                    When(name__startswith=q.strip(), then=Value(1)),
+                    When(search_text__startswith=term, then=Value(1)),
+                    When(search_text__contains=f" {term}", then=Value(2)),
+                    default=Value(3),
+                    output_field=IntegerField(),
+                )
             )
-        ).order_by("rank", "level", "code")
+            .order_by("rank", "level", "code")
+        )
     if level:
         qs = qs.filter(level=level)
     if parent:

@@ -88,9 +88,11 @@ def _read_shipped() -> Iterable[OccupationRow]:
     with resources.files("craftpath.data").joinpath("csco22/csco22.csv").open(encoding="utf-8") as fh:
         for rec in csv.DictReader(fh):
             name, green, digital = parse_name(rec["name"].strip())
-            aliases = list(dict.fromkeys(
-                a.strip() for a in _ALIAS_SPLIT.split(rec.get("alias") or "") if a.strip() and a.strip() != name
-            ))
+            aliases = list(
+                dict.fromkeys(
+                    a.strip() for a in _ALIAS_SPLIT.split(rec.get("alias") or "") if a.strip() and a.strip() != name
+                )
+            )
             yield OccupationRow(
                 code=rec["code"].strip(),
                 level=int(rec["level"]),
@@ -131,11 +133,14 @@ def sync_occupations() -> dict[str, int]:
         current = existing.get(row.code)
         if current is None:
             created.append(Occupation(code=row.code, grades=DEFAULT_GRADES if row.level == 4 else [], **values))
-        elif not current.locally_modified and current.origin == Occupation.Origin.SHIPPED:
-            if any(getattr(current, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(current, k, v)
-                updated.append(current)
+        elif (
+            not current.locally_modified
+            and current.origin == Occupation.Origin.SHIPPED
+            and any(getattr(current, k) != v for k, v in values.items())
+        ):
+            for k, v in values.items():
+                setattr(current, k, v)
+            updated.append(current)
     Occupation.objects.bulk_create(created, batch_size=500)
     if updated:
         Occupation.objects.bulk_update(updated, list(values), batch_size=500)

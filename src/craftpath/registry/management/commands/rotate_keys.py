@@ -18,13 +18,17 @@ class Command(BaseCommand):
         done = 0
         last = 0
         while True:
-            batch = list(Member.objects.filter(pk__gt=last).order_by("pk").only("pk", "id_sealed", "phone_sealed")[:5000])
+            batch = list(
+                Member.objects.filter(pk__gt=last).order_by("pk").only("pk", "id_sealed", "phone_sealed")[:5000]
+            )
             if not batch:
                 break
             last = batch[-1].pk
             changed = []
             for member in batch:
-                if crypto.needs_reseal(member.id_sealed) or (member.phone_sealed and crypto.needs_reseal(member.phone_sealed)):
+                if crypto.needs_reseal(member.id_sealed) or (
+                    member.phone_sealed and crypto.needs_reseal(member.phone_sealed)
+                ):
                     member.id_sealed = crypto.seal(crypto.unseal(member.id_sealed))
                     if member.phone_sealed:
                         member.phone_sealed = crypto.seal(crypto.unseal(member.phone_sealed))

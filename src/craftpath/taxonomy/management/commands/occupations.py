@@ -36,5 +36,7 @@ class Command(BaseCommand):
             occupation = Occupation.objects.filter(code=target or "").first()
             if occupation is None:
                 raise CommandError(f"未找到 / not found: {target}")
-            self.stdout.write(f"{occupation.code} {occupation.name} level={occupation.level} origin={occupation.origin} "
-                              f"modified={occupation.locally_modified} grades={occupation.grades}")
+            self.stdout.write(
+                f"{occupation.code} {occupation.name} level={occupation.level} origin={occupation.origin} "
+                f"modified={occupation.locally_modified} grades={occupation.grades}"
+            )
