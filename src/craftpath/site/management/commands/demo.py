@@ -1,0 +1,64 @@
+"""``craftpath demo``: set up the database, seed the demo federation once, print the demo
+sign-ins and serve on 127.0.0.1:8000."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from craftpath.accounts.models import User
+from craftpath.registry.models import Member
+from craftpath.site.demo import DEMO_USERS
+from craftpath.site.management.commands.generate_demo import print_summary, run_with_progress
+
+WARNING = (
+    "注意：以上为公开的演示账号和密码，仅用于演示数据，切勿用于含真实会员数据的系统。\n"
+    "WARNING: these are published demo credentials for demo data only. Never use them on a "
+    "system that holds real members' data."
+)
+
+
+class Command(BaseCommand):
+    help = "准备数据库、生成演示联合会并启动 / set up, seed the demo federation and serve on 127.0.0.1:8000."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--size", type=int, default=20_000, help="members to generate (default 20000)")
+        parser.add_argument("--seed", type=int, default=2023)
+        parser.add_argument("--no-serve", action="store_true", help="prepare and print the sign-ins, do not serve")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--no-progress", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("setup", stdout=self.stdout)
+        if Member.objects.exists():
+            self.stdout.write(
+                "数据库中已有会员，跳过生成演示数据 / the database already has members; not generating demo data"
+            )
+        else:
+            self.stdout.write(f"正在生成演示联合会（{options['size']:,} 名会员）/ generating the demo federation …")
+            result = run_with_progress(
+                options["size"], options["seed"], "default", 20_000, quiet=options["no_progress"]
+            )
+            print_summary(result, self.stdout.write)
+        url = f"http://{options['host']}:{options['port']}/"
+        self.print_logins(url)
+        if not options["no_serve"]:
+            call_command("serve", host=options["host"], port=options["port"], stdout=self.stdout)
+
+    def print_logins(self, url: str) -> None:
+        present = set(
+            User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list("username", flat=True)
+        )
+        if not present:
+            self.stdout.write(f"打开 / open {url}")
+            return
+        width = max(len(u.username) for u in DEMO_USERS)
+        lines = ["", f"演示账号 / demo sign-ins at {url}accounts/login/", ""]
+        for u in DEMO_USERS:
+            if u.username in present:
+                lines.append(f"  {u.username:<{width}}  {u.password:<22}  {u.what}")
+        lines += ["", WARNING, ""]
+        self.stdout.write("\n".join(lines))
