@@ -143,6 +143,11 @@ def _text(verdict: Verdict, lang: str | None, source: str) -> str:
             lines.append(f"  注意：签发机构 {verdict.issuer} 不在信任列表中")
         if en:
             lines.append(f"  NOTE: issuer {verdict.issuer} is not on the trusted list")
+    if verdict.crypto_valid and verdict.key_controller_is_issuer is False:
+        if zh:
+            lines.append("  注意：签名密钥不由凭证声明的签发机构控制")
+        if en:
+            lines.append("  NOTE: the signing key is not controlled by the issuer the credential names")
     if verdict.issuer:
         name = f" ({verdict.issuer_name})" if verdict.issuer_name else ""
         lines.append(f"  issuer / 签发机构: {verdict.issuer}{name}")

@@ -29,27 +29,31 @@ _MAX_SAFE = 2**53 - 1
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode
 
 
-def _fast_ok(value: Any, depth: int = 0) -> bool:
-    t = type(value)
-    if t is str or t is bool or value is None:
-        return True
-    if t is int:
-        return -_MAX_SAFE <= value <= _MAX_SAFE
-    if depth > 64:
-        return False
-    if t is dict:
-        for key, item in value.items():
-            if type(key) is not str:
+def _fast_ok(value: Any) -> bool:
+    """Whether ``json.dumps`` gives the RFC 8785 bytes for ``value`` (iterative walk)."""
+    stack = [value]
+    pop, push = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        t = type(item)
+        if t is str or t is bool or item is None:
+            continue
+        if t is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+                # Code-point order equals UTF-16 order below the surrogate block.
+                if not key.isascii() and max(key, default="") >= "\ud800":
+                    return False
+            push(item.values())
+        elif t is list:
+            push(item)
+        elif t is int:
+            if not -_MAX_SAFE <= item <= _MAX_SAFE:
                 return False
-            # Code-point order equals UTF-16 order below the surrogate block.
-            if not key.isascii() and max(key) >= "\ud800":
-                return False
-            if not _fast_ok(item, depth + 1):
-                return False
-        return True
-    if t is list:
-        return all(_fast_ok(item, depth + 1) for item in value)
-    return False
+        else:
+            return False
+    return True
 
 
 def canonicalize(value: Any) -> bytes:
@@ -68,8 +72,8 @@ def canonicalize(value: Any) -> bytes:
     if _fast_ok(value):
         try:
             return _encode(value).encode("utf-8")
-        except UnicodeEncodeError:
-            pass  # lone surrogate: let rfc8785 report it
+        except (UnicodeEncodeError, RecursionError, ValueError):
+            pass  # lone surrogate, circular or too deep: let rfc8785 report it
     try:
         return rfc8785.dumps(value)
     except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError) as exc:

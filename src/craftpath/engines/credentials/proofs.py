@@ -39,6 +39,7 @@ from .jcs import canonicalize
 from .keys import (
     Ed25519KeyPair,
     ResolvedKey,
+    b58decode,
     public_key_from_multikey,
     resolve_verification_method,
 )
@@ -210,6 +211,7 @@ def verify_proof(
     *,
     did_documents: Mapping[str, Mapping[str, Any]] | None = None,
     expected_purpose: str = "assertionMethod",
+    max_document_bytes: int | None = None,
 ) -> ProofCheck:
     """Verify the single ``eddsa-jcs-2022`` proof on a secured document. Never raises.
 
@@ -217,9 +219,10 @@ def verify_proof(
         document: the secured document (a parsed JSON object).
         did_documents: DID documents for non-``did:key`` verification methods.
         expected_purpose: the proof purpose the caller requires.
+        max_document_bytes: reject (``malformed``) documents whose canonical form is larger.
     """
     try:
-        return _verify(document, did_documents, expected_purpose)
+        return _verify(document, did_documents, expected_purpose, max_document_bytes)
     except CredentialError as exc:
         return _fail(exc.code, exc.zh, exc.en)
     except (TypeError, ValueError, AttributeError, RecursionError) as exc:
@@ -230,6 +233,7 @@ def _verify(
     document: Mapping[str, Any],
     did_documents: Mapping[str, Mapping[str, Any]] | None,
     expected_purpose: str,
+    max_document_bytes: int | None = None,
 ) -> ProofCheck:
     if not isinstance(document, Mapping):
         return _fail("malformed", "文档不是 JSON 对象", "document is not a JSON object")
@@ -280,7 +284,7 @@ def _verify(
             f"verification method {proof.get('verificationMethod')!r} cannot be resolved locally (no network lookups)",
         )
     try:
-        signature = base58.b58decode(proof_value[1:].encode("ascii"))
+        signature = b58decode(proof_value[1:])
     except ValueError:
         signature = b""
     if len(signature) != 64:
@@ -300,7 +304,14 @@ def _verify(
                 key,
             )
         unsecured["@context"] = proof_ctx
-    data = hash_data(canonicalize(unsecured), canonicalize(options))
+    canonical_document = canonicalize(unsecured)
+    if max_document_bytes is not None and len(canonical_document) > max_document_bytes:
+        return _fail(
+            "malformed",
+            f"输入过大（上限 {max_document_bytes} 字节）",
+            f"input too large (limit {max_document_bytes} bytes)",
+        )
+    data = hash_data(canonical_document, canonicalize(options))
     try:
         public_key_from_multikey(key.public_key_multibase).verify(signature, data)
     except InvalidSignature:

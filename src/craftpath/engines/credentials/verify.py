@@ -38,7 +38,6 @@ from typing import Any
 
 from .certificate import ALLOWED_CONTEXTS, VC_V2_CONTEXT, certificate_summary
 from .errors import CredentialError, MalformedCredential
-from .jcs import canonicalize
 from .keys import ResolvedKey, resolve_verification_method
 from .proofs import parse_datetime, verify_proof
 from .status import StatusListStore
@@ -536,11 +535,7 @@ def _verify_credential(
             bytes(document) if isinstance(document, bytearray) else document, max_bytes=max_bytes
         )
     elif isinstance(document, Mapping):
-        credential = document
-        if len(canonicalize(dict(document))) > max_bytes:
-            raise MalformedCredential(
-                f"输入过大（上限 {max_bytes} 字节）", f"input too large (limit {max_bytes} bytes)"
-            )
+        credential = document  # size is checked on the canonical form during proof checking
     else:
         raise MalformedCredential("凭证不是 JSON 对象", "credential is not a JSON object")
     trust = trusted_issuers if isinstance(trusted_issuers, TrustedIssuers) else TrustedIssuers(trusted_issuers or ())
@@ -556,7 +551,7 @@ def _verify_credential(
 
     # The signature is checked first: any change to a signed document reads "tampered",
     # whatever else the change broke.
-    check = verify_proof(credential, did_documents=docs)
+    check = verify_proof(credential, did_documents=docs, max_document_bytes=max_bytes)
     if check.code == "unknown_issuer":
         return _verdict(VerdictCode.UNKNOWN_ISSUER, check.zh, check.en, crypto_valid=None, **base)
     if not check.verified or check.key is None:

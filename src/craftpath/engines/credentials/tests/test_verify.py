@@ -227,6 +227,15 @@ def test_huge_input_rejected() -> None:
     assert verdict.code is VerdictCode.MALFORMED
 
 
+def test_huge_signed_dict_rejected(issuer_key: Ed25519KeyPair) -> None:
+    cert = make_certificate()
+    cert["credentialSubject"]["padding"] = "a" * 1_000_001
+    doc = add_proof(cert, issuer_key, created="2026-11-20T08:00:00Z")
+    verdict = verify_credential(doc, trusted_issuers=[], did_documents={ISSUER: issuer_key.did_document()}, now=NOW)
+    assert verdict.code is VerdictCode.MALFORMED
+    assert "too large" in verdict.en
+
+
 def test_expired_and_not_yet_valid(signed: dict[str, Any], trust: dict[str, Any], issuer_key: Ed25519KeyPair) -> None:
     lists = status_lists(issuer_key, valid_until=dt.datetime(2040, 1, 1, tzinfo=dt.UTC))
     late = dt.datetime(2031, 11, 19, 0, 0, 1, tzinfo=dt.UTC)
