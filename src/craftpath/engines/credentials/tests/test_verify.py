@@ -297,3 +297,23 @@ def test_builder_fields(signed: dict[str, Any]) -> None:
         issuer_name="n",
         issue_date=dt.date(2026, 1, 1),
     )["credentialSubject"]["grade"] == {"rank": 7, "zh": "首席技师", "en": "Chief technician"}
+
+
+def test_did_web_relative_ids_and_unlisted_key(issuer_key: Ed25519KeyPair) -> None:
+    doc = issuer_key.did_document()
+    doc["verificationMethod"][0]["id"] = "#key-1"
+    doc["assertionMethod"] = ["#key-1"]
+    cert = add_proof(
+        make_certificate(revocation_list_url=None, suspension_list_url=None),
+        issuer_key,
+        created="2026-11-20T08:00:00Z",
+    )
+    trust = TrustedIssuers.from_json({"issuers": [{"id": ISSUER, "didDocument": doc}]})
+    assert verify_credential(cert, trusted_issuers=trust, now=NOW).code is VerdictCode.VALID
+    doc["assertionMethod"] = []
+    trust = TrustedIssuers.from_json({"issuers": [{"id": ISSUER, "didDocument": doc}]})
+    verdict = verify_credential(cert, trusted_issuers=trust, now=NOW)
+    assert verdict.code is VerdictCode.UNKNOWN_ISSUER
+    assert verdict.crypto_valid is True
+    assert "not authorized" in verdict.en
+    assert verdict.warnings
