@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -20,6 +22,7 @@ TREE_ROLES = (
     User.Role.SECURITY_ADMIN,
     User.Role.AUDIT_ADMIN,
 )
+COUNT_CACHE_SECONDS = 300
 TREE_LIMIT = 5000  # nodes drawn at most; a big province is browsed one organisation at a time
 
 
@@ -46,10 +49,17 @@ def subtree_member_counts(orgs: list[Organisation], direct: dict[int, int]) -> d
     return totals
 
 
-def _direct_counts(orgs: Any) -> dict[int, int]:
-    # Member.union points at a grassroots union; one grouped query over the visible subtree.
-    rows = orgs.filter(level=Organisation.Level.GRASSROOTS).annotate(n=Count("members")).values_list("pk", "n")
-    return {pk: n for pk, n in rows if n}
+def _direct_counts(orgs: Any, scope: str) -> dict[int, int]:
+    """Members per grassroots union under ``scope`` (a path); one grouped query, cached a while
+    because on a province it reads millions of rows."""
+    key = "craftpath:orgs:member-counts:" + hashlib.sha256(scope.encode()).hexdigest()[:24]
+    counts = cache.get(key)
+    if counts is None:
+        # Member.union points at a grassroots union.
+        rows = orgs.filter(level=Organisation.Level.GRASSROOTS).annotate(n=Count("members")).values_list("pk", "n")
+        counts = {pk: n for pk, n in rows if n}
+        cache.set(key, counts, COUNT_CACHE_SECONDS)
+    return dict(counts)
 
 
 @signed_in(*TREE_ROLES)
@@ -58,7 +68,9 @@ def tree(request: HttpRequest) -> HttpResponse:
     orgs = list(visible.order_by("path")[: TREE_LIMIT + 1])
     truncated = len(orgs) > TREE_LIMIT
     orgs = orgs[:TREE_LIMIT]
-    totals = subtree_member_counts(orgs, _direct_counts(visible))
+    user: Any = request.user
+    scope = user.org.path if user.role == User.Role.UNION_STAFF else "/"
+    totals = subtree_member_counts(orgs, _direct_counts(visible, scope))
     nodes = {o.pk: Node(o, totals.get(o.pk, 0)) for o in orgs}
     roots: list[Node] = []
     for org in orgs:
@@ -74,7 +86,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     subtree = visible.filter(path__startswith=org.path)
     children = list(subtree.filter(parent=org).order_by("name"))
     within = list(subtree.filter(path__startswith=org.path).only("pk", "path"))
-    totals = subtree_member_counts(within, _direct_counts(subtree))
+    totals = subtree_member_counts(within, _direct_counts(subtree, org.path))
     ancestors = [o for o in visible.filter(pk__in=[int(i) for i in _ids(org.path)]).order_by("depth") if o.pk != org.pk]
     context = {
         "org": org,

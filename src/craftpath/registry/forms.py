@@ -152,6 +152,7 @@ class RevealForm(forms.Form):
             ("verify_identity", _("Verify the member's identity")),
             ("contact_member", _("Contact the member")),
             ("handle_case", _("Handle the member's application")),
+            ("own_record", _("Reading my own record")),
         ],
     )
 

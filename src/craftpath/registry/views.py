@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -43,6 +45,9 @@ STAFF = User.Role.UNION_STAFF
 LIST_ROLES = (User.Role.UNION_STAFF, User.Role.EMPLOYER_HR)
 DETAIL_ROLES = (User.Role.UNION_STAFF, User.Role.EMPLOYER_HR, User.Role.MEMBER)
 UNION_CHOICES_LIMIT = 1000
+SEARCH_SESSION_KEY = "craftpath_member_searches"
+SEARCH_FIELDS = ("union", "employment_form", "grade", "occupation", "name")
+SEARCHES_KEPT = 20
 
 
 def _union_choices(user: Any, *, grassroots_only: bool) -> list[tuple[str, str]]:
@@ -60,6 +65,18 @@ def _union_choices(user: Any, *, grassroots_only: bool) -> list[tuple[str, str]]
 
 @signed_in(*LIST_ROLES)
 def member_list(request: HttpRequest) -> HttpResponse:
+    """GET shows a page. The filter form POSTs: its values (a name prefix is personal data) are
+    kept in the session under a short random key, and only that key goes into the address."""
+    if request.method == "POST":
+        posted = {k: str(request.POST.get(k, "")).strip() for k in SEARCH_FIELDS}
+        wanted = {k: v for k, v in posted.items() if v}
+        if not wanted:
+            return redirect("registry:list")
+        token = secrets.token_urlsafe(6)
+        saved = dict(request.session.get(SEARCH_SESSION_KEY, {}))
+        saved[token] = wanted
+        request.session[SEARCH_SESSION_KEY] = dict(list(saved.items())[-SEARCHES_KEPT:])
+        return redirect(f"{reverse('registry:list')}?s={token}")
     return _render_list(request)
 
 
@@ -69,10 +86,19 @@ def _render_list(
     user = request.user
     is_staff = user.role == STAFF  # type: ignore[union-attr]
     unions = _union_choices(user, grassroots_only=False) if is_staff else []
-    form = MemberFilterForm(request.GET or None, unions=unions)
-    data = form.cleaned_data if form.is_valid() else {}
+    params = request.GET.copy()
+    params.pop("name", None)  # names come from a saved search only, never from the address
+    token = request.GET.get("s", "")
+    if token:
+        params.update(request.session.get(SEARCH_SESSION_KEY, {}).get(token, {}))
+    for key in ("s", "after", "before"):
+        params.pop(key, None)
+    form = MemberFilterForm(params or None, unions=unions)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else getattr(form, "cleaned_data", {})
     org_path = ""
-    if data.get("union"):
+    if "union" in form.errors:
+        org_path = "/-/"  # a union you may not see matches nothing
+    elif data.get("union"):
         try:
             org_path = access_organisation_by_code(user, data["union"]).path
         except NotFoundOrForbidden:
@@ -87,7 +113,7 @@ def _render_list(
     qs = queries.filtered_members(user, filters)
     page = queries.page_of(qs, after=request.GET.get("after", ""), before=request.GET.get("before", ""))
     keep = request.GET.copy()
-    for key in ("after", "before"):
+    for key in ("after", "before", "name"):
         keep.pop(key, None)
     context = {
         "form": form,
