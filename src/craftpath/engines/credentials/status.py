@@ -201,6 +201,7 @@ class LoadedStatusList:
         valid_from: snapshot time (the "as of").
         valid_until: expiry, if any.
         verification_method: key that signed it.
+        fetched_at: when the verifier obtained it, if known (the list was current then).
     """
 
     url: str
@@ -210,6 +211,15 @@ class LoadedStatusList:
     valid_from: dt.datetime
     valid_until: dt.datetime | None
     verification_method: str
+    fetched_at: dt.datetime | None = None
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """The latest time the list is known to have been current: ``validFrom`` or, if later,
+        when it was fetched."""
+        if self.fetched_at is not None and self.fetched_at > self.valid_from:
+            return self.fetched_at
+        return self.valid_from
 
     @classmethod
     def load(
@@ -217,8 +227,14 @@ class LoadedStatusList:
         credential: Mapping[str, Any],
         *,
         did_documents: Mapping[str, Mapping[str, Any]] | None = None,
+        fetched_at: dt.datetime | None = None,
     ) -> LoadedStatusList:
         """Verify a status list credential's proof and decode it.
+
+        Args:
+            credential: the ``BitstringStatusListCredential``.
+            did_documents: DID documents for the signing key.
+            fetched_at: when the verifier downloaded it (aware datetime), if known.
 
         Raises:
             CredentialError: bad signature (code ``tampered``), malformed or unsupported.
@@ -254,6 +270,7 @@ class LoadedStatusList:
             valid_from=parse_datetime(credential.get("validFrom")),
             valid_until=parse_datetime(until) if until is not None else None,
             verification_method=check.key.id,
+            fetched_at=fetched_at,
         )
 
 
@@ -274,11 +291,12 @@ class StatusListStore:
         credentials: Iterable[Mapping[str, Any]],
         *,
         did_documents: Mapping[str, Mapping[str, Any]] | None = None,
+        fetched_at: dt.datetime | None = None,
     ) -> StatusListStore:
-        """Verify and decode each status list credential."""
+        """Verify and decode each status list credential (``fetched_at`` applies to all)."""
         store = cls()
         for credential in credentials:
-            store.add(credential, did_documents=did_documents)
+            store.add(credential, did_documents=did_documents, fetched_at=fetched_at)
         return store
 
     def add(
@@ -286,12 +304,13 @@ class StatusListStore:
         credential: Mapping[str, Any],
         *,
         did_documents: Mapping[str, Mapping[str, Any]] | None = None,
+        fetched_at: dt.datetime | None = None,
     ) -> LoadedStatusList | None:
         """Add one list; returns it, or None if it was rejected (see ``rejected``)."""
         url = credential.get("id") if isinstance(credential, Mapping) else None
         key = url if isinstance(url, str) else f"#{len(self.rejected)}"
         try:
-            loaded = LoadedStatusList.load(credential, did_documents=did_documents)
+            loaded = LoadedStatusList.load(credential, did_documents=did_documents, fetched_at=fetched_at)
         except CredentialError as exc:
             self.rejected[key] = exc
             return None

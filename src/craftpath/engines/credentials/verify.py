@@ -188,7 +188,8 @@ class StatusCheck:
         list_url: the status list credential URL.
         index: the entry's index.
         is_set: whether the bit is set (None if the list was unavailable).
-        as_of: the list's ``validFrom`` (when the snapshot was made).
+        as_of: when the list was last known current: its ``validFrom``, or when the verifier
+            fetched it if that is later and known.
         age: ``now - as_of``.
         problem: why the entry could not be checked, ``(zh, en)``.
     """
@@ -438,7 +439,8 @@ def _check_status(
             )
             out.append(StatusCheck(purpose, url, index, None, problem=problem))
             continue
-        as_of, age = loaded.valid_from, now - loaded.valid_from
+        as_of = loaded.as_of
+        age = now - as_of
         problem = None
         if loaded.issuer != issuer_id:
             problem = ("状态列表的签发机构与凭证不同", "status list issuer differs from the credential's")

@@ -131,3 +131,17 @@ def test_store_reuse(signed: dict[str, Any], trust: dict[str, Any], issuer_key: 
     assert len(store.lists) == 2
     assert not store.rejected
     assert _verify(signed, trust, store).code is VerdictCode.REVOKED
+
+
+def test_fetched_at_refines_age(signed: dict[str, Any], trust: dict[str, Any], issuer_key: Ed25519KeyPair) -> None:
+    old = LIST_TIME - dt.timedelta(days=30)
+    fetched = NOW - dt.timedelta(hours=2)
+    store = StatusListStore.from_credentials(
+        status_lists(issuer_key, valid_from=old),
+        did_documents={"did:web:gh.acftu.example": issuer_key.did_document()},
+        fetched_at=fetched,
+    )
+    verdict = _verify(signed, trust, store)
+    assert verdict.code is VerdictCode.VALID
+    assert verdict.status_as_of == fetched
+    assert verdict.status_age == dt.timedelta(hours=2)
