@@ -170,30 +170,24 @@ def _related_expr(a: str, b: str, plan: Plan) -> pl.Expr:
     return rel
 
 
-def _cond_date(c: Cond, plan: Plan) -> pl.Expr:
+def _cond_col(c: Cond, plan: Plan) -> str:
+    """Name of the pair-level column holding the date a condition is met (null = never)."""
     if c.kind == "years_in_occupation":
-        return pl.col(f"svc_{c.years}")
+        return f"svc_{c.years}"
     if c.kind == "certificate":
-        return add_years_expr(pl.col(f"cert_{c.grade}"), c.years)
+        return f"cert_{c.grade}_{c.years}"
     if c.kind == "diploma":
-        return pl.col(f"dip_{plan.diploma_conds.index(_dip_rep(c, plan))}")
+        return f"dip_{[d.diploma_key for d in plan.diploma_conds].index(c.diploma_key)}"
     if c.kind == "apprenticeship":
-        return pl.col("appr")
-    return add_years_expr(pl.col("birth_date"), c.years)
-
-
-def _dip_rep(c: Cond, plan: Plan) -> Cond:
-    for d in plan.diploma_conds:
-        if d.diploma_key == c.diploma_key:
-            return d
-    raise KeyError(c)
+        return "appr"
+    return f"age_{c.years}"
 
 
 def _cond_code(c: Cond, as_of_days: pl.Expr) -> pl.Expr:
     if c.kind == "years_in_occupation":
         return pl.format(f"years_in_occupation:{{}}/{c.years}", years_display_expr(pl.col("served").fill_null(0)))
     if c.kind == "certificate":
-        base = pl.col(f"cert_{c.grade}")
+        base = pl.col(f"cert_{c.grade}_0")
         if c.years == 0:
             return pl.lit(f"needs_certificate:{c.grade}")
         held = as_of_days - base.cast(pl.Int32).cast(pl.Int64)
@@ -212,36 +206,58 @@ def _cond_code(c: Cond, as_of_days: pl.Expr) -> pl.Expr:
     )
 
 
+def _str_list(items: list[pl.Expr]) -> pl.Expr:
+    """List of the non-null strings among ``items``.
+
+    Joining then splitting is ~6x faster in Polars than ``concat_list(...).list.drop_nulls()``
+    for nullable strings; codes never contain the separator.
+    """
+    joined = pl.concat_str(items, separator=";", ignore_nulls=True)
+    return pl.when(joined == "").then(pl.lit([], dtype=pl.List(pl.Utf8))).otherwise(joined.str.split(";"))
+
+
+def _pick(exprs: list[pl.Expr], idx: pl.Expr) -> pl.Expr:
+    out: pl.Expr = exprs[-1]
+    for i in reversed(range(len(exprs) - 1)):
+        out = pl.when(idx == i).then(exprs[i]).otherwise(out)
+    return out
+
+
 def _target_frame(rows: pl.LazyFrame, routes: tuple[PlanRoute, ...], target: int, book_id: str, plan: Plan) -> pl.LazyFrame:
+    """Rows for one target grade. Built in stages of plain columns so no expression is
+    evaluated twice (Polars would otherwise recompute shared sub-expressions per branch)."""
     as_of = pl.lit(plan.as_of)
     as_of_days = pl.lit((plan.as_of - dt.date(1970, 1, 1)).days, dtype=pl.Int64)
-    base = rows.select("member_id", "occ", "current_grade", pl.lit(target, dtype=pl.Int8).alias("target_grade"))
     if not routes:
-        return base.with_columns(
+        return rows.select(
+            "member_id",
+            "occ",
+            "current_grade",
+            pl.lit(target, dtype=pl.Int8).alias("target_grade"),
             pl.lit(False).alias("eligible"),
             pl.lit(None, dtype=pl.Utf8).alias("route"),
             pl.lit(None, dtype=pl.Date).alias("earliest_date"),
             pl.lit(["no_route"], dtype=pl.List(pl.Utf8)).alias("missing"),
             pl.lit([book_id], dtype=pl.List(pl.Utf8)).alias("trace"),
         )
-    rdates: list[pl.Expr] = []
-    counts: list[pl.Expr] = []
-    codes: list[pl.Expr] = []
+    conds: dict[str, Cond] = {}
     for r in routes:
-        ds = [_cond_date(c, plan) for c in r.conds]
-        any_null = pl.any_horizontal([d.is_null() for d in ds])
-        rdates.append(pl.when(any_null).then(None).otherwise(pl.max_horizontal(ds)))
-        unmet = [d.is_null() | (d > as_of) for d in ds]
-        counts.append(pl.sum_horizontal([u.cast(pl.Int32) for u in unmet]))
-        codes.append(
-            pl.concat_list([pl.when(u).then(_cond_code(c, as_of_days)).otherwise(None) for c, u in zip(r.conds, unmet, strict=True)]).list.drop_nulls()
-        )
-    lf = rows.with_columns([d.alias(f"_r{i}") for i, d in enumerate(rdates)] + [c.alias(f"_n{i}") for i, c in enumerate(counts)])
+        for c in r.conds:
+            conds.setdefault(_cond_col(c, plan), c)
+    names = list(conds)
+    unmet = {k: f"_u{j}" for j, k in enumerate(names)}
+    lf = rows.with_columns([(pl.col(k).is_null() | (pl.col(k) > as_of)).alias(unmet[k]) for k in names])
+    stage: list[pl.Expr] = []
+    for i, r in enumerate(routes):
+        cols = [_cond_col(c, plan) for c in r.conds]
+        any_null = pl.any_horizontal([pl.col(k).is_null() for k in cols])
+        stage.append(pl.when(any_null).then(None).otherwise(pl.max_horizontal(cols)).alias(f"_r{i}"))
+        stage.append(pl.sum_horizontal([pl.col(unmet[k]).cast(pl.Int32) for k in cols]).alias(f"_n{i}"))
+    lf = lf.with_columns(stage)
     rd = [pl.col(f"_r{i}") for i in range(len(routes))]
     n = [pl.col(f"_n{i}") for i in range(len(routes))]
     lf = lf.with_columns(pl.min_horizontal(rd).alias("_earliest"), pl.min_horizontal(n).alias("_minn"))
     earliest = pl.col("_earliest")
-    eligible = (earliest <= as_of).fill_null(False)
     chosen: pl.Expr = pl.lit(None, dtype=pl.Int32)
     for i in reversed(range(len(routes))):
         chosen = pl.when(rd[i] <= as_of).then(pl.lit(i, dtype=pl.Int32)).otherwise(chosen)
@@ -251,31 +267,32 @@ def _target_frame(rows: pl.LazyFrame, routes: tuple[PlanRoute, ...], target: int
         best = pl.when(earliest.is_null() & (n[i] == pl.col("_minn"))).then(pl.lit(i, dtype=pl.Int32)).otherwise(best)
     for i in reversed(range(len(routes))):
         best = pl.when(rd[i] == earliest).then(pl.lit(i, dtype=pl.Int32)).otherwise(best)
-    lf = lf.with_columns(eligible.alias("eligible"), best.alias("_best"))
-    ids = [r.id for r in routes]
-
-    def pick(exprs: list[pl.Expr], idx: pl.Expr) -> pl.Expr:
-        out: pl.Expr = exprs[-1]
-        for i in reversed(range(len(exprs) - 1)):
-            out = pl.when(idx == i).then(exprs[i]).otherwise(out)
-        return out
-
-    route_ids = [pl.lit(x) for x in ids]
-    uses_years = [pl.lit(any(c.kind == "years_in_occupation" for c in r.conds)) for r in routes]
-    decisive = pl.when(pl.col("eligible")).then(chosen).otherwise(pl.col("_best"))
-    trace_items = [pl.lit(book_id), pick(route_ids, decisive)]
+    eligible = (earliest <= as_of).fill_null(False)
+    lf = lf.with_columns(eligible.alias("eligible"), chosen.alias("_chosen"), best.alias("_best"))
+    lf = lf.with_columns(pl.when(pl.col("eligible")).then(pl.col("_chosen")).otherwise(pl.col("_best")).alias("_dec"))
+    # missing codes: only conditions of the closest route, only for rows not eligible
+    idx = pl.col("_best")
+    need = ~pl.col("eligible")
+    items = []
+    for i, r in enumerate(routes):
+        for c in r.conds:
+            k = _cond_col(c, plan)
+            items.append(pl.when(need & (idx == i) & pl.col(unmet[k])).then(_cond_code(c, as_of_days)).otherwise(None))
+    route_ids = [pl.lit(r.id) for r in routes]
+    trace_items = [pl.lit(book_id), _pick(route_ids, pl.col("_dec"))]
     if plan.related_id:
-        trace_items.append(pl.when(pick(uses_years, decisive)).then(pl.lit(plan.related_id)).otherwise(None))
+        uses_years = [pl.lit(any(c.kind == "years_in_occupation" for c in r.conds)) for r in routes]
+        trace_items.append(pl.when(_pick(uses_years, pl.col("_dec"))).then(pl.lit(plan.related_id)).otherwise(None))
     return lf.select(
         "member_id",
         "occ",
         "current_grade",
         pl.lit(target, dtype=pl.Int8).alias("target_grade"),
         "eligible",
-        pl.when(pl.col("eligible")).then(pick(route_ids, chosen)).otherwise(None).alias("route"),
+        pl.when(pl.col("eligible")).then(_pick(route_ids, pl.col("_chosen"))).otherwise(None).alias("route"),
         pl.when(pl.col("eligible")).then(as_of).otherwise(earliest).alias("earliest_date"),
-        pl.when(pl.col("eligible")).then(pl.lit([], dtype=pl.List(pl.Utf8))).otherwise(pick(codes, pl.col("_best"))).alias("missing"),
-        pl.concat_list(trace_items).list.drop_nulls().alias("trace"),
+        _str_list(items).alias("missing"),
+        _str_list(trace_items).alias("trace"),
     )
 
 
@@ -330,6 +347,11 @@ def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, so
         pairs = pairs.with_columns(pl.lit(None, dtype=pl.Date).alias("appr"))
     if plan.min_ages:
         pairs = pairs.join(inputs.members.select("member_id", "birth_date"), on="member_id", how="left")
+    extra = [
+        add_years_expr(pl.col(f"cert_{g}"), y).alias(f"cert_{g}_{y}") for g, y in sorted(plan.cert_needs | {(g, 0) for g, _ in plan.cert_needs})
+    ]
+    extra += [add_years_expr(pl.col("birth_date"), y).alias(f"age_{y}") for y in sorted(plan.min_ages)]
+    pairs = pairs.with_columns(extra)
     variant_of = pl.DataFrame(
         {
             "occ": [int(o.replace("-", "")) for v in plan.variants for o in v.occupations],

@@ -115,11 +115,16 @@ def synthetic_inputs(
         {
             "member_id": ids[dm],
             "kind": rng.choice(np.array(DIPLOMA_KINDS), nd),
-            "occupation_code": np.where(rng.random(nd) < 0.9, occ[main[dm]], None),
+            "occupation_code": occ[main[dm]],
+            "_specialty_known": rng.random(nd) < 0.9,
             "graduated_on": np.where(rng.random(nd) < 0.1, np.datetime64("NaT"), grad_days.astype("datetime64[D]")),
             "assessed_level": rng.choice([2, 3, 4], nd).astype(np.int8),
         }
-    ).with_columns(pl.col("graduated_on").cast(pl.Date), pl.col("assessed_level").cast(pl.Int8))
+    ).with_columns(
+        pl.col("graduated_on").cast(pl.Date),
+        pl.col("assessed_level").cast(pl.Int8),
+        pl.when(pl.col("_specialty_known")).then(pl.col("occupation_code")).alias("occupation_code"),
+    ).drop("_specialty_known")
     na = max(1, n_members // 20)
     am = rng.integers(0, n_members, na)
     apprenticeships = pl.DataFrame(
