@@ -26,7 +26,7 @@ Verification
     :class:`TrustedIssuers`, :class:`TrustedIssuer`, :func:`parse_credential_json`.
 PDF
     :func:`render_certificate_pdf`, :func:`extract_credential_from_pdf`, :func:`verify_pdf`,
-    :func:`encode_qr_payload`, :func:`decode_qr_payload`.
+    :func:`encode_qr_payload`, :func:`decode_qr_payload`, :func:`missing_glyphs`.
 Command
     :func:`run_verify` (``craftpath verify``).
 
@@ -73,6 +73,7 @@ from .pdf import (
     decode_qr_payload,
     encode_qr_payload,
     extract_credential_from_pdf,
+    missing_glyphs,
     render_certificate_pdf,
 )
 from .proofs import (
@@ -133,6 +134,7 @@ __all__ = [
     "extract_credential_from_pdf",
     "hash_data",
     "mask_resident_id",
+    "missing_glyphs",
     "multibase_decode",
     "multibase_encode",
     "parse_credential_json",

@@ -49,6 +49,7 @@ __all__ = [
     "decode_qr_payload",
     "encode_qr_payload",
     "extract_credential_from_pdf",
+    "missing_glyphs",
     "qr_payload_for",
     "render_certificate_pdf",
 ]
@@ -60,6 +61,7 @@ QR_PREFIX = "VC1:"
 QR_REF_PREFIX = "VCREF:"
 MAX_QR_VERSION = 30
 MAX_PDF_BYTES = 20_000_000
+_VALUE_WIDTH = 320.0
 _B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _B45_INDEX = {c: i for i, c in enumerate(_B45)}
 # Preset dictionary: strings most certificates contain. Changing it needs a new prefix.
@@ -168,10 +170,29 @@ def _qr(payload: str) -> list[list[bool]] | None:
     return [list(row) for row in qr.get_matrix()]
 
 
-def _font() -> str:
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(FONT_PATH)))
-    return FONT_NAME
+_FONTS: dict[str, tuple[str, frozenset[int]]] = {}
+
+
+def _font(path: Path | str | None = None) -> tuple[str, frozenset[int]]:
+    """Register the font once; return its reportlab name and the code points it covers."""
+    key = str(path or FONT_PATH)
+    if key not in _FONTS:
+        name = FONT_NAME if path is None else f"CertFont{len(_FONTS)}"
+        font = TTFont(name, key, subfontIndex=0)
+        pdfmetrics.registerFont(font)
+        _FONTS[key] = (name, frozenset(font.face.charToGlyph))
+    return _FONTS[key]
+
+
+def missing_glyphs(text: str, font_path: Path | str | None = None) -> str:
+    """Characters of ``text`` that the certificate font cannot draw (sorted, unique).
+
+    Examples:
+        >>> missing_glyphs("张玥")
+        '玥'
+    """
+    covered = _font(font_path)[1]
+    return "".join(sorted({ch for ch in text if ord(ch) not in covered and not ch.isspace()}))
 
 
 def _credential_bytes(credential: Mapping[str, Any]) -> bytes:
@@ -182,18 +203,28 @@ def render_certificate_pdf(
     credential: Mapping[str, Any],
     *,
     verify_hint: str = "离线验证：craftpath verify 本文件.pdf",
+    font_path: Path | str | None = None,
 ) -> bytes:
     """Render a signed certificate credential as a one-page A4 PDF.
 
     Args:
         credential: the signed credential (see ``build_skill_certificate`` and ``add_proof``).
         verify_hint: one line printed under the QR code.
+        font_path: a TrueType font (``.ttf``, or face 0 of a ``.ttc``) to use instead of the
+            shipped GB2312 subset, for names with characters outside GB2312.
 
     Returns:
         PDF bytes with the credential embedded as ``credential.json``.
+
+    Raises:
+        ValueError: some text has characters the font cannot draw (a name would print
+            wrongly); the message lists them. Pass a fuller ``font_path``.
     """
     s = certificate_summary(credential)
-    font = _font()
+    font, _ = _font(font_path)
+    missing = missing_glyphs("".join(s.values()) + verify_hint, font_path)
+    if missing:
+        raise ValueError(f"the certificate font has no glyph for {missing!r}; pass font_path= a fuller font")
     width, height = landscape(A4)
     buf = io.BytesIO()
     c = Canvas(
@@ -241,7 +272,10 @@ def render_certificate_pdf(
         c.setFillColor(colors.dimgray)
         c.drawString(80, y - 11, en)
         c.setFillColor(colors.black)
-        c.setFont(font, 15)
+        size_pt = 15.0
+        while size_pt > 7 and pdfmetrics.stringWidth(value, font, size_pt) > _VALUE_WIDTH:
+            size_pt -= 0.5  # shrink long names to stay clear of the QR code
+        c.setFont(font, size_pt)
         c.drawString(200, y, value)
         c.setStrokeColor(colors.lightgrey)
         c.setLineWidth(0.5)

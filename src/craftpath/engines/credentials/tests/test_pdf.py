@@ -101,3 +101,19 @@ def test_pdf_without_credential_is_malformed() -> None:
     assert "没有嵌入的凭证" in verdict.zh
     for junk in (b"", b"%PDF-1.4 garbage", b"not a pdf", b"%PDF-" + bytes(5000)):
         assert verify_pdf(junk, trusted_issuers=[], now=NOW).code is VerdictCode.MALFORMED
+
+
+def test_characters_outside_the_font_are_refused(issuer_key: Ed25519KeyPair) -> None:
+    from pathlib import Path
+
+    from craftpath.engines.credentials import add_proof
+
+    from .conftest import make_certificate
+
+    cert = add_proof(make_certificate(holder_name="张玥"), issuer_key, created="2026-11-20T08:00:00Z")
+    with pytest.raises(ValueError, match="玥"):
+        render_certificate_pdf(cert)
+    full = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+    if full.exists():  # Debian fonts-wqy-microhei, when installed
+        pdf = render_certificate_pdf(cert, font_path=full)
+        assert extract_credential_from_pdf(pdf) == cert
