@@ -148,28 +148,46 @@ def _text(verdict: Verdict, lang: str | None, source: str) -> str:
             lines.append("  注意：签名密钥不由凭证声明的签发机构控制")
         if en:
             lines.append("  NOTE: the signing key is not controlled by the issuer the credential names")
+
+    def label(zh_label: str, en_label: str) -> str:
+        if lang == "zh":
+            return zh_label
+        if lang == "en":
+            return en_label
+        return f"{en_label} / {zh_label}"
+
     if verdict.issuer:
         name = f" ({verdict.issuer_name})" if verdict.issuer_name else ""
-        lines.append(f"  issuer / 签发机构: {verdict.issuer}{name}")
+        lines.append(f"  {label('签发机构', 'issuer')}: {verdict.issuer}{name}")
     if verdict.verification_method:
-        lines.append(f"  key / 签名密钥: {verdict.verification_method}")
+        lines.append(f"  {label('签名密钥', 'key')}: {verdict.verification_method}")
     if s.get("certificate_number"):
+        grade = s["grade_zh"] if lang == "zh" else s["grade_en"] if lang == "en" else s["grade_zh"]
         lines.append(
-            f"  证书 certificate: {s['certificate_number']}  {s['holder_name']}  "
-            f"{s['masked_id']}  {s['occupation_code']} {s['occupation_name']}  {s['grade_zh']}"
+            f"  {label('证书', 'certificate')}: {s['certificate_number']}  {s['holder_name']}  "
+            f"{s['masked_id']}  {s['occupation_code']} {s['occupation_name']}  {grade}"
         )
     for st in verdict.status:
-        state = {True: "set 已置位", False: "clear 未置位", None: "unknown 未知"}[st.is_set]
+        state = {
+            True: label("已置位", "set"),
+            False: label("未置位", "clear"),
+            None: label("未知", "unknown"),
+        }[st.is_set]
         age = f", as of {st.as_of:%Y-%m-%d %H:%M} UTC" if st.as_of else ""
         if st.age is not None:
             age += f", age {st.age.total_seconds() / 3600:.1f} h"
-        lines.append(f"  status {st.purpose}[{st.index}]: {state}{age}")
+        lines.append(f"  {label('状态', 'status')} {st.purpose}[{st.index}]: {state}{age}")
+        if st.problem is not None:
+            if zh:
+                lines.append(f"    {st.problem[0]}")
+            if en:
+                lines.append(f"    {st.problem[1]}")
     for w_zh, w_en in verdict.warnings:
         if zh:
             lines.append(f"  警告：{w_zh}")
         if en:
             lines.append(f"  warning: {w_en}")
-    lines.append(f"  file: {source}")
+    lines.append(f"  {label('文件', 'file')}: {source}")
     return "\n".join(lines)
 
 

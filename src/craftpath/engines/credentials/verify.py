@@ -76,7 +76,7 @@ HEADLINES: dict[VerdictCode, tuple[str, str]] = {
     VerdictCode.TAMPERED: ("已被篡改（签名不匹配）", "tampered (signature mismatch)"),
     VerdictCode.REVOKED: ("已撤销", "revoked"),
     VerdictCode.SUSPENDED: ("已暂停", "suspended"),
-    VerdictCode.UNKNOWN_ISSUER: ("签发机构不在信任列表中", "issuer is not on the trusted list"),
+    VerdictCode.UNKNOWN_ISSUER: ("签发机构未知或不可信", "unknown or untrusted issuer"),
     VerdictCode.EXPIRED: ("已过期", "expired"),
     VerdictCode.NOT_YET_VALID: ("尚未生效", "not yet valid"),
     VerdictCode.MALFORMED: ("格式错误", "malformed"),
