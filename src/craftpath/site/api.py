@@ -10,6 +10,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from craftpath.accounts.tokens import user_for_token
 from craftpath.core.problems import NotFoundOrForbidden, ProblemError
+from craftpath.ladders.api import router as ladders_router
 from craftpath.orgs.api import router as orgs_router
 from craftpath.registry.api import router as members_router
 from craftpath.taxonomy.api import router as occupations_router
@@ -56,3 +57,4 @@ def _not_found(request: HttpRequest, exc: NotFoundOrForbidden) -> HttpResponse:
 api.add_router("/orgs", orgs_router, tags=["organisations"])
 api.add_router("/occupations", occupations_router, tags=["occupations"])
 api.add_router("/members", members_router, tags=["members"])
+api.add_router("/ladders", ladders_router, tags=["advancement"])

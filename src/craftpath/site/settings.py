@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "craftpath.orgs",
     "craftpath.taxonomy",
     "craftpath.registry",
+    "craftpath.ladders",
 ]
 
 MIDDLEWARE = [

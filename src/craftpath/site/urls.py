@@ -12,6 +12,7 @@ urlpatterns = [
     path("orgs/", include("craftpath.orgs.urls")),
     path("occupations/", include("craftpath.taxonomy.urls")),
     path("members/", include("craftpath.registry.urls")),
+    path("ladders/", include("craftpath.ladders.urls")),
     path("api/", api.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
