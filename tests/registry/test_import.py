@@ -11,13 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from python_calamine import CalamineWorkbook
-
-from craftpath.core import crypto
-from craftpath.core.models import AuditEvent
-from craftpath.registry.import_read import read_all
-from craftpath.registry.importing import ImportOptions, ImportResult, create_batch, run_import
-from craftpath.registry.models import Certificate, Diploma, ImportBatch, Member, OccupationHistory
-from craftpath.taxonomy.models import Occupation
 from tests.registry.conftest import (
     CERT_HEADER,
     HISTORY_HEADER,
@@ -31,6 +24,13 @@ from tests.registry.conftest import (
     write_csv,
     write_xlsx,
 )
+
+from craftpath.core import crypto
+from craftpath.core.models import AuditEvent
+from craftpath.registry.import_read import read_all
+from craftpath.registry.importing import ImportOptions, ImportResult, create_batch, run_import
+from craftpath.registry.models import Certificate, Diploma, ImportBatch, Member, OccupationHistory
+from craftpath.taxonomy.models import Occupation
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "src" / "craftpath" / "data" / "templates"
 
@@ -539,3 +539,23 @@ def test_command_union_scope_and_dry_run(tree: Tree, tmp_path: Path, capsys: Any
     assert unusable.value.returncode == 2
     with pytest.raises(CommandError):
         call_command("import_members", str(path), "--as", "imp_member")
+
+
+def test_openpyxl_fallback_reads_the_same_workbook(tree: Tree, tmp_path: Path, monkeypatch: Any) -> None:
+    import python_calamine
+
+    ids = [fake_id(), fake_id()]
+    sheets = standard_sheets(ids)
+    sheets["会员 Members"].insert(0, ["会员导入 2025"])  # a title row above the header
+    path = write_xlsx(tmp_path / "f.xlsx", sheets)
+    expected = read_all(path)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise python_calamine.CalamineError("simulated")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", broken)
+    assert read_all(path) == expected
+    assert expected["members"][0][0] == 3
+    result, batch = run(tree, path)
+    assert result.problems == []
+    assert batch.rows_created == 2 + 4 + 1 + 2

@@ -11,11 +11,11 @@ import pytest
 from django.test import Client
 from django.urls import include, path
 from python_calamine import CalamineWorkbook
+from tests.registry.conftest import MEMBER_HEADER, Tree, fake_id, member_row, standard_sheets, write_csv, write_xlsx
 
 from craftpath.core.models import AuditEvent
 from craftpath.registry.models import ImportBatch, Member
 from craftpath.site import urls as site_urls
-from tests.registry.conftest import MEMBER_HEADER, Tree, fake_id, member_row, standard_sheets, write_csv, write_xlsx
 
 # The site mounts the page itself; the tests mount it at a known place.
 urlpatterns = [path("members/import/", include("craftpath.registry.import_urls")), *site_urls.urlpatterns]

@@ -246,12 +246,25 @@ def infer_kind(keys: set[str]) -> str:
     return MEMBERS
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def cell_value(value: Any) -> Any:
-    """Normalise one cell: text stripped, whole floats as integers, dates kept as dates."""
+    """Normalise one cell: text stripped, whole floats as integers, dates kept as dates.
+
+    ``2024-03-01`` text becomes a date here (fast); anything else that looks like a date is
+    left as text for ``validation.parse_date`` to read or to report.
+    """
     if value is None:
         return ""
     if isinstance(value, str):
-        return value.strip().replace("\u3000", " ").strip()
+        text = value.strip().replace("\u3000", " ").strip()
+        if len(text) == 10 and _ISO_DATE.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                return text
+        return text
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
