@@ -211,3 +211,9 @@ def test_occupation_search_by_pinyin(cast: Cast) -> None:
     assert "焊工" in names
     assert client.get("/api/occupations/6-31-01-03").json()["tasks"]
     assert client.get("/api/occupations/0-00-00-00").status_code == 404
+
+
+def test_api_docs_need_no_internet(cast: Cast) -> None:
+    page = _client(cast.staff_a).get("/api/docs").content.decode()
+    assert "cdn.jsdelivr" not in page
+    assert "swagger-ui-bundle.js" in page

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "ninja",  # serves the API docs' JavaScript locally instead of from a CDN
     "craftpath.core",
     "craftpath.site",
     "craftpath.accounts",
