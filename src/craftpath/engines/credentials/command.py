@@ -52,12 +52,26 @@ class _UsageError(Exception):
     pass
 
 
+class _HelpShown(Exception):
+    pass
+
+
 class _Parser(argparse.ArgumentParser):
+    out: TextIO | None = None
+
+    def print_help(self, file: Any = None) -> None:
+        super().print_help(file or self.out)
+
     def error(self, message: str) -> Any:  # never sys.exit from a library
         raise _UsageError(message)
 
+    def exit(self, status: int = 0, message: str | None = None) -> Any:
+        if status:
+            raise _UsageError(message or "usage error")
+        raise _HelpShown
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser() -> _Parser:
     p = _Parser(
         prog="craftpath verify",
         description="离线验证技能等级证书（JSON 或 PDF）。Verify a skill certificate offline.",
@@ -196,7 +210,12 @@ def run_verify(argv: list[str], *, stdout: TextIO | None = None, stderr: TextIO 
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        args = _parser().parse_args(argv)
+        parser = _parser()
+        parser.out = out
+        try:
+            args = parser.parse_args(argv)
+        except _HelpShown:
+            return EXIT_OK
         now = dt.datetime.fromisoformat(args.now.replace("Z", "+00:00")) if args.now else dt.datetime.now(dt.UTC)
         if now.tzinfo is None:
             raise _UsageError("--now needs a time zone, e.g. 2026-11-25T00:00:00Z")

@@ -133,3 +133,9 @@ def test_bad_trust_file(files: dict[str, str]) -> None:
     code, _, err = _run([files["cert"], "--trusted", files["cert"]])
     assert code == 2
     assert "trust list" in err
+
+
+def test_help() -> None:
+    code, out, _ = _run(["--help"])
+    assert code == 0
+    assert "--trusted" in out
