@@ -559,3 +559,23 @@ def test_openpyxl_fallback_reads_the_same_workbook(tree: Tree, tmp_path: Path, m
     result, batch = run(tree, path)
     assert result.problems == []
     assert batch.rows_created == 2 + 4 + 1 + 2
+
+
+def test_fact_events(tree: Tree, tmp_path: Path) -> None:
+    i = fake_id()
+    run(tree, write_xlsx(tmp_path / "1.xlsx", standard_sheets([i])))
+    # facts filed with a new member are covered by its create event
+    assert AuditEvent.objects.filter(object_type="member").count() == 1
+    version = Member.objects.get().version
+    sheets = standard_sheets([i])
+    sheets["职业经历 Histories"][1][3] = "2015-12-31"  # a changed end date
+    sheets["证书 Certificates"].append([i, OCC2, "技师", "南京市职业技能鉴定中心", "NEW-1", "2021-01-01", "评价认定"])
+    result, batch = run(tree, write_xlsx(tmp_path / "2.xlsx", sheets))
+    assert result.problems == []
+    assert (batch.rows_created, batch.rows_updated) == (1, 1)
+    history = AuditEvent.objects.get(action="import_histories")
+    assert history.after == {"histories_updated": 1}
+    assert AuditEvent.objects.get(action="import_certificates").after == {"certificates_added": 1}
+    member = Member.objects.get()
+    assert member.version == version + 2  # one bump per table that touched the member
+    assert member.histories.get(occupation_id=OCC).end == dt.date(2015, 12, 31)

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -299,6 +299,8 @@ class _Importer:
         self.file_members: dict[str, _FileMember] = {}
         self.seen: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
         self.seen_certs: dict[tuple[str, str], tuple[int, str, tuple[Any, ...]]] = {}
+        # Members this run created: their create event already covers the facts filed with them.
+        self.created_pks: set[int] = set()
 
     # -- bookkeeping --
 
@@ -321,6 +323,7 @@ class _Importer:
                     handler(table, chunk)
                 self.done += len(chunk)
                 self._progress()
+                reset_queries()  # with DEBUG on, the query log would otherwise hold every bulk insert
         self.result.rows_total = self.done + len(self.parsed.pre_problems)
         if self.result.rows_total == 0:
             self.result.file_problem = Problem("file.empty", {}, "file")
@@ -551,6 +554,7 @@ class _Importer:
             self._count(table, "updated")
         if self.write:
             Member.objects.bulk_create(creates, batch_size=BULK)
+            self.created_pks.update(m.pk for m in creates if m.pk is not None)
             Member.objects.bulk_update(
                 updates,
                 [
@@ -657,7 +661,8 @@ class _Importer:
             self._events(
                 [
                     self._event("update", action, owner.public_id, owner.org_path, after=dict(counts))
-                    for owner, counts in touched.values()
+                    for pk, (owner, counts) in touched.items()
+                    if pk not in self.created_pks
                 ]
             )
 
