@@ -40,8 +40,10 @@ def title_bridge(certificates: pl.DataFrame, rulebook: Rulebook, as_of: dt.date)
         if not rule.clause.in_force(as_of):
             continue
         years = int(rule.years.at(as_of))
-        held = certs.filter(pl.col("grade") >= rule.from_grade).group_by("member_id", "occupation_code").agg(
-            pl.col("issued_on").min().alias("since")
+        held = (
+            certs.filter(pl.col("grade") >= rule.from_grade)
+            .group_by("member_id", "occupation_code")
+            .agg(pl.col("issued_on").min().alias("since"))
         )
         reach = add_years_expr(pl.col("since"), years)
         held_days = pl.lit((as_of - dt.date(1970, 1, 1)).days) - pl.col("since").cast(pl.Int32)
@@ -57,7 +59,13 @@ def title_bridge(certificates: pl.DataFrame, rulebook: Rulebook, as_of: dt.date)
                 pl.when(eligible).then(pl.lit(as_of)).otherwise(reach).alias("earliest_date"),
                 pl.when(eligible)
                 .then(pl.lit([], dtype=pl.List(pl.Utf8)))
-                .otherwise(pl.concat_list(pl.format(f"years_since_certificate:{rule.from_grade}:{{}}/{years}", years_display_expr(held_days))))
+                .otherwise(
+                    pl.concat_list(
+                        pl.format(
+                            f"years_since_certificate:{rule.from_grade}:{{}}/{years}", years_display_expr(held_days)
+                        )
+                    )
+                )
                 .alias("missing"),
                 pl.lit([rule.clause.id], dtype=pl.List(pl.Utf8)).alias("trace"),
                 pl.lit(list(rule.unchecked), dtype=pl.List(pl.Utf8)).alias("unchecked"),

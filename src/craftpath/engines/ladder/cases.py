@@ -64,12 +64,16 @@ def _value(key: str, value: Any, where: str) -> Any:
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise CaseError(f"{where}.{key}: 日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD, got {value!r}") from None
+            raise CaseError(
+                f"{where}.{key}: 日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD, got {value!r}"
+            ) from None
     if key in _GRADE_FIELDS and not isinstance(value, int):
         try:
             return int(Grade.from_label(str(value)))
         except ValueError:
-            raise CaseError(f"{where}.{key}: 无法识别的等级 / unknown grade {value!r} (use 0-7 or a name like 技师)") from None
+            raise CaseError(
+                f"{where}.{key}: 无法识别的等级 / unknown grade {value!r} (use 0-7 or a name like 技师)"
+            ) from None
     if key in ("member_id", "org_id") and not isinstance(value, int):
         raise CaseError(f"{where}.{key}: 应为整数 / must be a whole number, got {value!r}")
     return value
@@ -98,7 +102,7 @@ def parse_case(doc: Any) -> Case:
     if not isinstance(doc, dict):
         raise CaseError("案例文件应为对象 / a case file must be a JSON/YAML object")
     if "as_of" not in doc:
-        raise CaseError("缺少 as_of（评估日期）/ missing as_of (the evaluation date), e.g. \"as_of\": \"2025-06-30\"")
+        raise CaseError('缺少 as_of（评估日期）/ missing as_of (the evaluation date), e.g. "as_of": "2025-06-30"')
     try:
         as_of = doc["as_of"] if isinstance(doc["as_of"], dt.date) else dt.date.fromisoformat(str(doc["as_of"]))
     except ValueError:
@@ -107,13 +111,15 @@ def parse_case(doc: Any) -> Case:
     posts: list[dict[str, Any]] = []
     people = [doc["member"]] if "member" in doc else (doc.get("members") or [])
     if not people:
-        raise CaseError("案例中没有会员 / the case has no member: give \"member\" or \"members\"")
+        raise CaseError('案例中没有会员 / the case has no member: give "member" or "members"')
     for i, person in enumerate(people):
         where = "member" if "member" in doc else f"members[{i}]"
         if not isinstance(person, dict) or "member_id" not in person:
             raise CaseError(f"{where}: 需要 member_id / needs member_id")
         mid = _value("member_id", person["member_id"], where)
-        frames["members"].append({k: _value(k, person.get(k), where) for k in ("member_id", "birth_date", "jurisdiction", "org_id")})
+        frames["members"].append(
+            {k: _value(k, person.get(k), where) for k in ("member_id", "birth_date", "jurisdiction", "org_id")}
+        )
         for name in _FRAMES:
             frames[name] += _rows(person.get(name), f"{where}.{name}", mid)
         posts += _rows(person.get("posts"), f"{where}.posts", mid)
@@ -124,4 +130,6 @@ def parse_case(doc: Any) -> Case:
         inputs = LadderInputs.build(**{k: (v or None) for k, v in frames.items()})
     except Exception as exc:
         raise CaseError(f"案例数据无法读取 / case data cannot be read: {exc}") from exc
-    return Case(as_of, inputs, pl.DataFrame(posts or None, schema=POST_INPUT_SCHEMA), str(doc.get("on_bad_input", "error")))
+    return Case(
+        as_of, inputs, pl.DataFrame(posts or None, schema=POST_INPUT_SCHEMA), str(doc.get("on_bad_input", "error"))
+    )

@@ -55,7 +55,11 @@ def case_result(doc: Any, rulebook_files: list[str] | None = None) -> dict[str, 
         row["explain_zh"] = explain_codes(row["missing"] + row["flags"], "zh")
         row["explain_en"] = explain_codes(row["missing"] + row["flags"], "en")
     comp = promote_by_competition(inp.members, inp.certificates, inp.awards, rb, case.as_of)
-    posts = post_nomination_eligibility(inp.certificates, case.posts, rb, case.as_of) if case.posts.height else pl.DataFrame()
+    posts = (
+        post_nomination_eligibility(inp.certificates, case.posts, rb, case.as_of)
+        if case.posts.height
+        else pl.DataFrame()
+    )
     bridge = title_bridge(inp.certificates, rb, case.as_of)
     cited = set()
     for frame in (elig, comp, posts, bridge):
@@ -80,7 +84,9 @@ def case_result(doc: Any, rulebook_files: list[str] | None = None) -> dict[str, 
 
 def run_eligibility(argv: list[str]) -> int:
     """Entry point: ``craftpath eligibility CASE.json|- [--rulebook FILE ...]``; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="craftpath eligibility", description="Evaluate a case file (JSON or YAML; '-' reads stdin).")
+    parser = argparse.ArgumentParser(
+        prog="craftpath eligibility", description="Evaluate a case file (JSON or YAML; '-' reads stdin)."
+    )
     parser.add_argument("case")
     parser.add_argument("--rulebook", action="append", help="rulebook YAML files to use instead of the shipped ones")
     try:

@@ -28,6 +28,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+
 import polars as pl
 
 from craftpath.engines.rules.model import Band, CompetitionTable, Rulebook
@@ -108,11 +109,15 @@ def promote_by_competition(
     def finish(df: pl.DataFrame, status: str, trace: list[str] | None = None) -> pl.DataFrame:
         return df.select(
             "aid",
-            pl.col("cur").cast(pl.Int8).alias("from_grade") if "cur" in df.columns else pl.lit(None, dtype=pl.Int8).alias("from_grade"),
+            pl.col("cur").cast(pl.Int8).alias("from_grade")
+            if "cur" in df.columns
+            else pl.lit(None, dtype=pl.Int8).alias("from_grade"),
             pl.lit(None, dtype=pl.Int8).alias("new_grade"),
             pl.lit(status).alias("status"),
             pl.lit(None, dtype=pl.Utf8).alias("route"),
-            (pl.col("_trace") if "_trace" in df.columns else pl.lit(trace or [], dtype=pl.List(pl.Utf8))).alias("trace"),
+            (pl.col("_trace") if "_trace" in df.columns else pl.lit(trace or [], dtype=pl.List(pl.Utf8))).alias(
+                "trace"
+            ),
         )
 
     future = a.filter(pl.col("held_on") > as_of)
@@ -122,11 +127,16 @@ def promote_by_competition(
     # which table applies: jurisdiction key + in force on the day of the competition
     tables: list[CompetitionTable] = list(rulebook.competitions)
     a = a.with_columns(pl.lit(None, dtype=pl.Int32).alias("tidx"))
-    for i, t in enumerate(tables):
-        in_force = (pl.col("held_on") >= t.clause.valid_from) & (
-            pl.lit(True) if t.clause.valid_to is None else pl.col("held_on") <= t.clause.valid_to
+    for i, table in enumerate(tables):
+        in_force = (pl.col("held_on") >= table.clause.valid_from) & (
+            pl.lit(True) if table.clause.valid_to is None else pl.col("held_on") <= table.clause.valid_to
         )
-        a = a.with_columns(pl.when((pl.col("tkey") == t.jurisdiction) & in_force).then(pl.lit(i)).otherwise(pl.col("tidx")).alias("tidx"))
+        a = a.with_columns(
+            pl.when((pl.col("tkey") == table.jurisdiction) & in_force)
+            .then(pl.lit(i))
+            .otherwise(pl.col("tidx"))
+            .alias("tidx")
+        )
     no_table = a.filter(pl.col("tidx").is_null())
     if no_table.height:
         done.append(finish(no_table, "no_table"))
@@ -140,7 +150,12 @@ def promote_by_competition(
             held = (
                 todo.select("aid", "member_id", "occupation_code", "held_on")
                 .join(
-                    pl.concat([certs.select("member_id", "occupation_code", "grade", pl.col("issued_on").alias("on")), promoted]),
+                    pl.concat(
+                        [
+                            certs.select("member_id", "occupation_code", "grade", pl.col("issued_on").alias("on")),
+                            promoted,
+                        ]
+                    ),
                     on=["member_id", "occupation_code"],
                     how="left",
                 )
@@ -148,7 +163,11 @@ def promote_by_competition(
                 .group_by("aid")
                 .agg(pl.col("grade").max().alias("cur"))
             )
-            t = todo.join(held, on="aid", how="left").join(used, on="member_id", how="left").with_columns(pl.col("n").fill_null(0))
+            t = (
+                todo.join(held, on="aid", how="left")
+                .join(used, on="member_id", how="left")
+                .with_columns(pl.col("n").fill_null(0))
+            )
             # cap on promotions this year, per the award's own table (dated)
             cap_expr: pl.Expr = pl.lit(None, dtype=pl.Int64)
             new_cols = []
@@ -161,7 +180,12 @@ def promote_by_competition(
                 for j, b in enumerate(tb.bands):
                     if not b.clause.in_force(dt.date(year, 12, 31)) and not b.clause.in_force(dt.date(year, 1, 1)):
                         continue
-                    new_cols.append(pl.when((pl.col("tidx") == i) & _band_match(b)).then(_band_grade(b, tb.cap_grade)).otherwise(None).alias(f"_b{i}_{j}"))
+                    new_cols.append(
+                        pl.when((pl.col("tidx") == i) & _band_match(b))
+                        .then(_band_grade(b, tb.cap_grade))
+                        .otherwise(None)
+                        .alias(f"_b{i}_{j}")
+                    )
                     band_cols.append((f"_b{i}_{j}", b.clause.id))
             t = t.with_columns(cap_expr.alias("cap"), *new_cols)
             if band_cols:
@@ -174,7 +198,9 @@ def promote_by_competition(
                     [(pl.col("tidx") == i) & _band_match(b) for i, tb in enumerate(tables) for b in tb.bands]
                 )
             else:
-                t = t.with_columns(pl.lit(None, dtype=pl.Int8).alias("_best"), pl.lit(None, dtype=pl.Utf8).alias("_route"))
+                t = t.with_columns(
+                    pl.lit(None, dtype=pl.Int8).alias("_best"), pl.lit(None, dtype=pl.Utf8).alias("_route")
+                )
                 matched = pl.lit(False)
             t = t.with_columns(matched.alias("_matched"))
             table_ids = [tb.clause.id for tb in tables]
@@ -184,7 +210,14 @@ def promote_by_competition(
             t = t.with_columns(tid.alias("_tid"))
             capped = t.filter(pl.col("cap").is_not_null() & (pl.col("n") >= pl.col("cap")))
             if capped.height:
-                done.append(finish(capped.with_columns(pl.concat_list(pl.col("_tid"), pl.lit("max_promotions_per_year")).alias("_trace")), "capped_this_year"))
+                done.append(
+                    finish(
+                        capped.with_columns(
+                            pl.concat_list(pl.col("_tid"), pl.lit("max_promotions_per_year")).alias("_trace")
+                        ),
+                        "capped_this_year",
+                    )
+                )
             t = t.filter(~(pl.col("cap").is_not_null() & (pl.col("n") >= pl.col("cap"))))
             none = t.filter(pl.col("_best").is_null())
             if none.height:
@@ -199,7 +232,9 @@ def promote_by_competition(
             if not cand.height:
                 break
             # one promotion per member per round: the most favourable, earliest, then by id
-            win = cand.sort(["member_id", "_best", "held_on", "aid"], descending=[False, True, False, False]).unique("member_id", keep="first")
+            win = cand.sort(["member_id", "_best", "held_on", "aid"], descending=[False, True, False, False]).unique(
+                "member_id", keep="first"
+            )
             done.append(
                 win.select(
                     "aid",
@@ -211,15 +246,24 @@ def promote_by_competition(
                 )
             )
             promoted = pl.concat(
-                [promoted, win.select("member_id", "occupation_code", pl.col("_best").cast(pl.Int8).alias("grade"), pl.col("held_on").alias("on"))]
+                [
+                    promoted,
+                    win.select(
+                        "member_id",
+                        "occupation_code",
+                        pl.col("_best").cast(pl.Int8).alias("grade"),
+                        pl.col("held_on").alias("on"),
+                    ),
+                ]
             )
-            used = pl.concat([used, win.select("member_id", pl.lit(1, dtype=pl.UInt32).alias("n"))]).group_by("member_id").agg(pl.col("n").sum())
+            used = (
+                pl.concat([used, win.select("member_id", pl.lit(1, dtype=pl.UInt32).alias("n"))])
+                .group_by("member_id")
+                .agg(pl.col("n").sum())
+            )
             todo = todo.join(win.select("aid"), on="aid", how="anti").join(cand.select("aid"), on="aid", how="semi")
     if not done:
         return pl.DataFrame(schema=PROMOTION_SCHEMA)
     res = pl.concat(done, how="vertical_relaxed")
     out = awards.join(members.select("member_id"), on="member_id", how="semi").with_row_index("aid").join(res, on="aid")
-    return out.sort("member_id", "held_on", "aid").select(
-        [pl.col(c).cast(t) for c, t in PROMOTION_SCHEMA.items()]
-    )
-
+    return out.sort("member_id", "held_on", "aid").select([pl.col(c).cast(t) for c, t in PROMOTION_SCHEMA.items()])

@@ -66,7 +66,9 @@ def occupation_str(expr: pl.Expr) -> pl.Expr:
     def two(e: pl.Expr) -> pl.Expr:
         return e.cast(pl.Utf8).str.zfill(2)
 
-    return pl.format("{}-{}-{}-{}", expr // 1_000_000, two(expr // 10_000 % 100), two(expr // 100 % 100), two(expr % 100))
+    return pl.format(
+        "{}-{}-{}-{}", expr // 1_000_000, two(expr // 10_000 % 100), two(expr // 100 % 100), two(expr % 100)
+    )
 
 
 def _related_pairs(plan: Plan) -> pl.DataFrame:
@@ -85,9 +87,9 @@ def _relevant_histories(hist: pl.DataFrame, pairs: pl.DataFrame, plan: Plan) -> 
             pairs.select("member_id", "occ", (pl.col("occ") // 100).alias("minor")), on=["member_id", "minor"]
         )
     else:
-        same = h.join(pairs.select("member_id", "occ"), left_on=["member_id", "src"], right_on=["member_id", "occ"]).with_columns(
-            pl.col("src").alias("occ")
-        )
+        same = h.join(
+            pairs.select("member_id", "occ"), left_on=["member_id", "src"], right_on=["member_id", "occ"]
+        ).with_columns(pl.col("src").alias("occ"))
     parts = [same.select("hid", "member_id", "occ", "s", "e")]
     if plan.related_pairs:
         extra = h.join(_related_pairs(plan), on="src").join(pairs.select("member_id", "occ"), on=["member_id", "occ"])
@@ -129,7 +131,9 @@ def _service(rel: pl.DataFrame, plan: Plan, as_of_days: int) -> tuple[pl.DataFra
     glast = (pl.col("gid") != pl.col("gid").shift(-1)).fill_null(True)
     gap = pl.when(first).then(0).otherwise(pl.col("s") - pl.col("e").shift(1))
     served = (pl.min_horizontal(pl.col("e"), pl.lit(as_of_days)) - pl.col("s")).clip(lower_bound=0)
-    b = b.with_columns(gap.cum_sum().alias("gcs"), served.cum_sum().alias("scs"), first.alias("first"), glast.alias("glast"))
+    b = b.with_columns(
+        gap.cum_sum().alias("gcs"), served.cum_sum().alias("scs"), first.alias("first"), glast.alias("glast")
+    )
     base = pl.when(pl.col("first")).then(pl.col("gcs")).otherwise(None).forward_fill()
     sbase = pl.when(pl.col("first")).then(pl.col("scs") - served).otherwise(None).forward_fill()
     fstart = pl.when(pl.col("first")).then(pl.col("s")).otherwise(None).forward_fill()
@@ -144,7 +148,9 @@ def _service(rel: pl.DataFrame, plan: Plan, as_of_days: int) -> tuple[pl.DataFra
         met = packed_min.cum_min() % _HI - _OFF
         cols.append(pl.when(met == _INF).then(None).otherwise(met).cast(pl.Int32).cast(pl.Date).alias(f"svc_{n}"))
     b = b.with_columns(cols)
-    out = b.filter(pl.col("glast")).select("member_id", "occ", "served", *[f"svc_{n}" for n in sorted(plan.service_years)])
+    out = b.filter(pl.col("glast")).select(
+        "member_id", "occ", "served", *[f"svc_{n}" for n in sorted(plan.service_years)]
+    )
     return out, overlaps
 
 
@@ -201,8 +207,10 @@ def _cond_code(c: Cond, as_of_days: pl.Expr) -> pl.Expr:
     if c.kind == "apprenticeship":
         return pl.lit("needs_apprenticeship")
     age = as_of_days - pl.col("birth_date").cast(pl.Int32).cast(pl.Int64)
-    return pl.when(pl.col("birth_date").is_null()).then(pl.lit(f"min_age:?/{c.years}")).otherwise(
-        pl.format(f"min_age:{{}}/{c.years}", years_display_expr(age))
+    return (
+        pl.when(pl.col("birth_date").is_null())
+        .then(pl.lit(f"min_age:?/{c.years}"))
+        .otherwise(pl.format(f"min_age:{{}}/{c.years}", years_display_expr(age)))
     )
 
 
@@ -223,7 +231,9 @@ def _pick(exprs: list[pl.Expr], idx: pl.Expr) -> pl.Expr:
     return out
 
 
-def _target_frame(rows: pl.LazyFrame, routes: tuple[PlanRoute, ...], target: int, book_id: str, plan: Plan) -> pl.LazyFrame:
+def _target_frame(
+    rows: pl.LazyFrame, routes: tuple[PlanRoute, ...], target: int, book_id: str, plan: Plan
+) -> pl.LazyFrame:
     """Rows for one target grade. Built in stages of plain columns so no expression is
     evaluated twice (Polars would otherwise recompute shared sub-expressions per branch)."""
     as_of = pl.lit(plan.as_of)
@@ -307,7 +317,9 @@ def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, so
         (pl.col("end").cast(pl.Int32).cast(pl.Int64) + 1).fill_null(_INF).alias("e"),
     )
     certs = inputs.certificates.select("member_id", occ, "grade", "issued_on")
-    dips = inputs.diplomas.select("member_id", occ.alias("docc"), "kind", "assessed_level", _diploma_available(as_of).alias("avail"))
+    dips = inputs.diplomas.select(
+        "member_id", occ.alias("docc"), "kind", "assessed_level", _diploma_available(as_of).alias("avail")
+    )
     appr = inputs.apprenticeships.select("member_id", occ, "completed_on")
     pairs = pl.concat(
         [
@@ -340,15 +352,22 @@ def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, so
             aggs.append(add_years_expr(pl.col("avail"), c.years).filter(ok).min().alias(f"dip_{i}"))
         pairs = pairs.join(dj.group_by("member_id", "occ").agg(aggs), on=["member_id", "occ"], how="left")
     else:
-        pairs = pairs.with_columns([pl.lit(None, dtype=pl.Date).alias(f"dip_{i}") for i in range(len(plan.diploma_conds))])
+        pairs = pairs.with_columns(
+            [pl.lit(None, dtype=pl.Date).alias(f"dip_{i}") for i in range(len(plan.diploma_conds))]
+        )
     if appr.height:
-        pairs = pairs.join(appr.group_by("member_id", "occ").agg(pl.col("completed_on").min().alias("appr")), on=["member_id", "occ"], how="left")
+        pairs = pairs.join(
+            appr.group_by("member_id", "occ").agg(pl.col("completed_on").min().alias("appr")),
+            on=["member_id", "occ"],
+            how="left",
+        )
     else:
         pairs = pairs.with_columns(pl.lit(None, dtype=pl.Date).alias("appr"))
     if plan.min_ages:
         pairs = pairs.join(inputs.members.select("member_id", "birth_date"), on="member_id", how="left")
     extra = [
-        add_years_expr(pl.col(f"cert_{g}"), y).alias(f"cert_{g}_{y}") for g, y in sorted(plan.cert_needs | {(g, 0) for g, _ in plan.cert_needs})
+        add_years_expr(pl.col(f"cert_{g}"), y).alias(f"cert_{g}_{y}")
+        for g, y in sorted(plan.cert_needs | {(g, 0) for g, _ in plan.cert_needs})
     ]
     extra += [add_years_expr(pl.col("birth_date"), y).alias(f"age_{y}") for y in sorted(plan.min_ages)]
     pairs = pairs.with_columns(extra)
@@ -374,7 +393,9 @@ def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, so
     flag_rows = pl.concat([flags, overlaps.with_columns(pl.lit("history_overlap_merged").alias("flag"))]).unique()
     if flag_rows.height:
         fl = flag_rows.group_by("member_id").agg(pl.col("flag").sort().alias("flags"))
-        out = out.join(fl, on="member_id", how="left").with_columns(pl.col("flags").fill_null(pl.lit([], dtype=pl.List(pl.Utf8))))
+        out = out.join(fl, on="member_id", how="left").with_columns(
+            pl.col("flags").fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
+        )
     else:
         out = out.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("flags"))
     if sort:
@@ -456,9 +477,13 @@ def evaluate_partitioned(
         >>> len(parts), sum(p.height for p in parts)
         (3, 25)
     """
-    frames = inputs.frames() if isinstance(inputs, LadderInputs) else dict(inputs)
+    frames: dict[str, pl.DataFrame | pl.LazyFrame] = dict(
+        inputs.frames() if isinstance(inputs, LadderInputs) else inputs
+    )
     lazy = {k: (v.lazy() if isinstance(v, pl.DataFrame) else v) for k, v in frames.items()}
-    bounds = lazy["members"].select(pl.col("member_id").min().alias("lo"), pl.col("member_id").max().alias("hi")).collect()
+    bounds = (
+        lazy["members"].select(pl.col("member_id").min().alias("lo"), pl.col("member_id").max().alias("hi")).collect()
+    )
     lo, hi = bounds["lo"][0], bounds["hi"][0]
     if lo is None:
         return
@@ -466,7 +491,10 @@ def evaluate_partitioned(
     start = int(lo)
     while start <= int(hi):
         stop = start + partition_size
-        part = {k: v.filter((pl.col("member_id") >= start) & (pl.col("member_id") < stop)).collect() for k, v in lazy.items()}
+        part = {
+            k: v.filter((pl.col("member_id") >= start) & (pl.col("member_id") < stop)).collect()
+            for k, v in lazy.items()
+        }
         built = LadderInputs.build(**part)
         if built.members.height:
             clean, flags = validate_inputs(built, as_of, on_bad_input=on_bad_input, occupations=occupations)

@@ -29,8 +29,8 @@ from typing import Any
 import polars as pl
 
 __all__ = [
-    "AWARD_SCHEMA",
     "APPRENTICESHIP_SCHEMA",
+    "AWARD_SCHEMA",
     "CERTIFICATE_SCHEMA",
     "DIPLOMA_SCHEMA",
     "HISTORY_SCHEMA",
@@ -115,7 +115,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "工作经历的结束日期晚于评估日期，已按计划结束日期计算",
         "a work history ends after the evaluation date; counted up to that planned end",
     ),
-    "history_overlap_merged": ("工作经历有重叠，重叠部分只计算一次", "work histories overlap; overlapping time is counted once"),
+    "history_overlap_merged": (
+        "工作经历有重叠，重叠部分只计算一次",
+        "work histories overlap; overlapping time is counted once",
+    ),
     "certificate_before_age_16": ("证书颁发时持证人未满16周岁", "a certificate was issued before the holder turned 16"),
     "certificate_after_as_of": ("证书颁发日期晚于评估日期", "a certificate is dated after the evaluation date"),
     "birth_date_missing": ("缺少出生日期，无法核对年龄", "birth date is missing, so age cannot be checked"),
@@ -136,7 +139,13 @@ PROBLEMS: dict[str, tuple[str, str]] = {
 }
 # Problems that are assumptions (always flags, never errors).
 ASSUMPTIONS = frozenset(
-    {"history_end_after_as_of", "history_overlap_merged", "birth_date_missing", "current_year_graduate_assumed", "diploma_specialty_unknown"}
+    {
+        "history_end_after_as_of",
+        "history_overlap_merged",
+        "birth_date_missing",
+        "current_year_graduate_assumed",
+        "diploma_specialty_unknown",
+    }
 )
 
 
@@ -175,7 +184,13 @@ class InputError(ValueError):
 def _frame(rows: Any, schema: dict[str, Any], name: str) -> pl.DataFrame:
     if rows is None:
         return pl.DataFrame(schema=schema)
-    df = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(list(rows), schema=schema, orient="row" if rows and not isinstance(rows[0], Mapping) else None)
+    df = (
+        rows
+        if isinstance(rows, pl.DataFrame)
+        else pl.DataFrame(
+            list(rows), schema=schema, orient="row" if rows and not isinstance(rows[0], Mapping) else None
+        )
+    )
     missing = [c for c in schema if c not in df.columns]
     optional = {"jurisdiction", "org_id", "how", "assessed_level", "occupation_code", "end", "graduated_on"}
     for col in missing:

@@ -100,8 +100,7 @@ def _resolve(route: Route, on: dt.date) -> PlanRoute:
 def build_plan(rulebook: Rulebook, as_of: dt.date) -> Plan:
     """Pick the clauses in force on ``as_of`` and resolve their dated parameters."""
     base = {
-        t: tuple(_resolve(r, as_of) for r in rulebook.ladder.routes_for(t, as_of))
-        for t in range(1, MAX_EXAM_GRADE + 1)
+        t: tuple(_resolve(r, as_of) for r in rulebook.ladder.routes_for(t, as_of)) for t in range(1, MAX_EXAM_GRADE + 1)
     }
     variants = [Variant(0, rulebook.ladder.clause.id, (), base)]
     claimed: dict[str, str] = {}

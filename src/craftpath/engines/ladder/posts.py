@@ -29,10 +29,17 @@ from craftpath.engines.rules.model import Rulebook
 
 __all__ = ["POST_INPUT_SCHEMA", "post_nomination_eligibility"]
 
-POST_INPUT_SCHEMA = {"member_id": pl.Int64, "post_grade": pl.Int8, "employer_has_post": pl.Boolean, "free_quota": pl.Int32}
+POST_INPUT_SCHEMA = {
+    "member_id": pl.Int64,
+    "post_grade": pl.Int8,
+    "employer_has_post": pl.Boolean,
+    "free_quota": pl.Int32,
+}
 
 
-def post_nomination_eligibility(certificates: pl.DataFrame, posts: pl.DataFrame, rulebook: Rulebook, as_of: dt.date) -> pl.DataFrame:
+def post_nomination_eligibility(
+    certificates: pl.DataFrame, posts: pl.DataFrame, rulebook: Rulebook, as_of: dt.date
+) -> pl.DataFrame:
     """One row per ``posts`` row (member × post they might be nominated to).
 
     Args:
@@ -55,8 +62,10 @@ def post_nomination_eligibility(certificates: pl.DataFrame, posts: pl.DataFrame,
             continue
         years = int(entry.value)
         unconfirmed = [f"{rule.clause.id}.min_years_in_grade"] if entry.status != "confirmed" else []
-        held = certificates.filter((pl.col("grade") >= rule.requires_grade) & (pl.col("issued_on") <= as_of)).group_by("member_id").agg(
-            pl.col("issued_on").min().alias("since")
+        held = (
+            certificates.filter((pl.col("grade") >= rule.requires_grade) & (pl.col("issued_on") <= as_of))
+            .group_by("member_id")
+            .agg(pl.col("issued_on").min().alias("since"))
         )
         rows = p.filter(pl.col("post_grade") == rule.grade).join(held, on="member_id", how="left")
         reach = add_years_expr(pl.col("since"), years)
@@ -71,7 +80,10 @@ def post_nomination_eligibility(certificates: pl.DataFrame, posts: pl.DataFrame,
             ),
         ]
         if rule.needs_post_and_quota:
-            items += [pl.when(~has_post).then(pl.lit("employer_has_no_post")), pl.when(has_post & ~quota).then(pl.lit("no_free_quota"))]
+            items += [
+                pl.when(~has_post).then(pl.lit("employer_has_no_post")),
+                pl.when(has_post & ~quota).then(pl.lit("no_free_quota")),
+            ]
         eligible = (reach <= as_of).fill_null(False) & post_ok
         frames.append(
             rows.select(
@@ -87,7 +99,14 @@ def post_nomination_eligibility(certificates: pl.DataFrame, posts: pl.DataFrame,
         )
     if not frames:
         return pl.DataFrame(
-            schema={"member_id": pl.Int64, "post_grade": pl.Int8, "eligible": pl.Boolean, "earliest_date": pl.Date,
-                    "missing": pl.List(pl.Utf8), "trace": pl.List(pl.Utf8), "unconfirmed": pl.List(pl.Utf8)}
+            schema={
+                "member_id": pl.Int64,
+                "post_grade": pl.Int8,
+                "eligible": pl.Boolean,
+                "earliest_date": pl.Date,
+                "missing": pl.List(pl.Utf8),
+                "trace": pl.List(pl.Utf8),
+                "unconfirmed": pl.List(pl.Utf8),
+            }
         )
     return pl.concat(frames).sort("pid").drop("pid")

@@ -53,7 +53,9 @@ def _related(a: str, b: str, plan: Plan) -> bool:
     return (a, b) in plan.related_pairs or (b, a) in plan.related_pairs
 
 
-def _service(intervals: list[tuple[dt.date, dt.date | None]], years: list[int], as_of: dt.date) -> tuple[int, dict[int, dt.date | None], bool]:
+def _service(
+    intervals: list[tuple[dt.date, dt.date | None]], years: list[int], as_of: dt.date
+) -> tuple[int, dict[int, dt.date | None], bool]:
     """Served days up to as_of, the date each N is reached, and whether rows overlapped."""
     inf = dt.date.max
     rows = sorted((s, (e + dt.timedelta(days=1)) if e is not None and e < inf else inf) for s, e in intervals)
@@ -90,7 +92,9 @@ def _diploma_available(graduated_on: dt.date | None, as_of: dt.date) -> dt.date:
     return graduated_on
 
 
-def evaluate_member(member: dict[str, Any], rows: dict[str, list[dict[str, Any]]], plan: Plan, flags: list[str]) -> list[dict[str, Any]]:
+def evaluate_member(
+    member: dict[str, Any], rows: dict[str, list[dict[str, Any]]], plan: Plan, flags: list[str]
+) -> list[dict[str, Any]]:
     """All result rows of one member (already validated), as dicts in :data:`RESULT_SCHEMA`."""
     as_of = plan.as_of
     hist, certs = rows.get("histories", []), rows.get("certificates", [])
@@ -130,8 +134,14 @@ def evaluate_member(member: dict[str, Any], rows: dict[str, list[dict[str, Any]]
                     add_years(_diploma_available(d["graduated_on"], as_of), c.years)
                     for d in dips
                     if d["kind"] in c.kinds
-                    and (c.assessed_level_min is None or (d["assessed_level"] is not None and d["assessed_level"] >= c.assessed_level_min))
-                    and (c.specialty == "any" or (d["occupation_code"] is not None and _related(d["occupation_code"], occ, plan)))
+                    and (
+                        c.assessed_level_min is None
+                        or (d["assessed_level"] is not None and d["assessed_level"] >= c.assessed_level_min)
+                    )
+                    and (
+                        c.specialty == "any"
+                        or (d["occupation_code"] is not None and _related(d["occupation_code"], occ, plan))
+                    )
                 ]
                 return min(cands, default=None)
             if c.kind == "apprenticeship":
@@ -158,9 +168,16 @@ def evaluate_member(member: dict[str, Any], rows: dict[str, list[dict[str, Any]]
             if current is not None and current >= t:
                 continue
             routes = variant.routes[t]
-            row: dict[str, Any] = {"member_id": member["member_id"], "occupation_code": occ, "current_grade": current, "target_grade": t}
+            row: dict[str, Any] = {
+                "member_id": member["member_id"],
+                "occupation_code": occ,
+                "current_grade": current,
+                "target_grade": t,
+            }
             if not routes:
-                row.update(eligible=False, route=None, earliest_date=None, missing=["no_route"], trace=[variant.clause_id])
+                row.update(
+                    eligible=False, route=None, earliest_date=None, missing=["no_route"], trace=[variant.clause_id]
+                )
                 out.append(row)
                 continue
             infos = []
@@ -196,7 +213,9 @@ def evaluate_member(member: dict[str, Any], rows: dict[str, list[dict[str, Any]]
     return out
 
 
-def reference_evaluate(inputs: LadderInputs, rulebook: Rulebook, as_of: dt.date, *, on_bad_input: str = "error") -> pl.DataFrame:
+def reference_evaluate(
+    inputs: LadderInputs, rulebook: Rulebook, as_of: dt.date, *, on_bad_input: str = "error"
+) -> pl.DataFrame:
     """Per-member Python evaluation with the same output as :func:`evaluate`."""
     clean, flag_frame = validate_inputs(inputs, as_of, on_bad_input=on_bad_input)
     plan = build_plan(rulebook, as_of)
@@ -212,5 +231,7 @@ def reference_evaluate(inputs: LadderInputs, rulebook: Rulebook, as_of: dt.date,
     rows: list[dict[str, Any]] = []
     for member in sorted(clean.members.iter_rows(named=True), key=lambda m: m["member_id"]):
         mid = member["member_id"]
-        rows.extend(evaluate_member(member, {k: v.get(mid, []) for k, v in by_member.items()}, plan, flags.get(mid, [])))
+        rows.extend(
+            evaluate_member(member, {k: v.get(mid, []) for k, v in by_member.items()}, plan, flags.get(mid, []))
+        )
     return pl.DataFrame(rows, schema=RESULT_SCHEMA)

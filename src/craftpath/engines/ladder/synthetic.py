@@ -17,6 +17,7 @@ import datetime as dt
 import numpy as np
 import polars as pl
 
+from craftpath.engines.ladder.dates import add_years
 from craftpath.engines.ladder.inputs import DIPLOMA_KINDS, LadderInputs
 
 __all__ = ["OCCUPATIONS", "synthetic_inputs"]
@@ -95,9 +96,7 @@ def synthetic_inputs(
     # a share of issue dates land exactly N years before as_of (boundary cases)
     exact = rng.random(nc) < 0.1
     back = rng.integers(1, 7, nc)
-    exact_days = np.array(
-        [(dt.date(as_of.year - int(b), as_of.month, as_of.day) - dt.date(1970, 1, 1)).days for b in back]
-    )
+    exact_days = np.array([(add_years(as_of, -int(b)) - dt.date(1970, 1, 1)).days for b in back])
     issued = np.where(exact & (exact_days >= cborn + 17 * 366), exact_days, issued)
     certificates = pl.DataFrame(
         {
@@ -111,20 +110,24 @@ def synthetic_inputs(
     nd = int(n_members * diploma_share)
     dm = rng.integers(0, n_members, nd)
     grad_days = as_of_d - rng.integers(-200, 15 * 365, nd)
-    diplomas = pl.DataFrame(
-        {
-            "member_id": ids[dm],
-            "kind": rng.choice(np.array(DIPLOMA_KINDS), nd),
-            "occupation_code": occ[main[dm]],
-            "_specialty_known": rng.random(nd) < 0.9,
-            "graduated_on": np.where(rng.random(nd) < 0.1, np.datetime64("NaT"), grad_days.astype("datetime64[D]")),
-            "assessed_level": rng.choice([2, 3, 4], nd).astype(np.int8),
-        }
-    ).with_columns(
-        pl.col("graduated_on").cast(pl.Date),
-        pl.col("assessed_level").cast(pl.Int8),
-        pl.when(pl.col("_specialty_known")).then(pl.col("occupation_code")).alias("occupation_code"),
-    ).drop("_specialty_known")
+    diplomas = (
+        pl.DataFrame(
+            {
+                "member_id": ids[dm],
+                "kind": rng.choice(np.array(DIPLOMA_KINDS), nd),
+                "occupation_code": occ[main[dm]],
+                "_specialty_known": rng.random(nd) < 0.9,
+                "graduated_on": np.where(rng.random(nd) < 0.1, np.datetime64("NaT"), grad_days.astype("datetime64[D]")),
+                "assessed_level": rng.choice([2, 3, 4], nd).astype(np.int8),
+            }
+        )
+        .with_columns(
+            pl.col("graduated_on").cast(pl.Date),
+            pl.col("assessed_level").cast(pl.Int8),
+            pl.when(pl.col("_specialty_known")).then(pl.col("occupation_code")).alias("occupation_code"),
+        )
+        .drop("_specialty_known")
+    )
     na = max(1, n_members // 20)
     am = rng.integers(0, n_members, na)
     apprenticeships = pl.DataFrame(

@@ -17,15 +17,16 @@ Examples:
     'default'
     >>> sorted({r.target for r in rb.ladder.routes})
     [1, 2, 3, 4, 5]
-    >>> load_rulebook_text("kind: ladder\\nid: x\\n", "bad.yaml")
+    >>> load_rulebook_text("kind: ladder\\nid: x\\n", "bad.yaml")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    craftpath.engines.rules.model.RulebookError: bad.yaml: $ (clause x): missing required key 'source' (every clause must say where it comes from)
+    craftpath.engines.rules.model.RulebookError: bad.yaml: $ (clause x): missing required key 'source' ...
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -145,8 +146,10 @@ def _clause(node: dict[str, Any], ctx: _Ctx, parent: Clause | None, *, need_id: 
     source = node.get("source") or (parent.source if parent and not need_id else None)
     if not source:
         raise ctx.fail("missing required key 'source' (every clause must say where it comes from)")
-    vf = _date(node["valid_from"], ctx.at("valid_from")) if "valid_from" in node else (
-        parent.valid_from if parent else None
+    vf = (
+        _date(node["valid_from"], ctx.at("valid_from"))
+        if "valid_from" in node
+        else (parent.valid_from if parent else None)
     )
     if vf is None:
         raise ctx.fail("missing required key 'valid_from'")
@@ -163,7 +166,9 @@ def _clause(node: dict[str, Any], ctx: _Ctx, parent: Clause | None, *, need_id: 
     return Clause(str(cid or ""), str(source), vf, vt, status, ctx.file)
 
 
-def _dated_number(value: Any, ctx: _Ctx, owner: Clause, name: str, *, kind: type = int, allow_none: bool = False) -> Dated[Any]:
+def _dated_number(
+    value: Any, ctx: _Ctx, owner: Clause, name: str, *, kind: type = int, allow_none: bool = False
+) -> Dated[Any]:
     """A number, or a list of ``{value, valid_from, valid_to, source, status}``."""
 
     def check(v: Any, c: _Ctx) -> Any:
@@ -186,7 +191,7 @@ def _dated_number(value: Any, ctx: _Ctx, owner: Clause, name: str, *, kind: type
             cl = _clause(item, c, owner, need_id=False)
             status = str(item.get("status", owner.status))
             out.append(DatedValue(check(item["value"], c.at("value")), cl.valid_from, cl.valid_to, cl.source, status))
-        for a, b in zip(out, out[1:], strict=False):
+        for a, b in itertools.pairwise(out):
             if a.valid_to is None or a.valid_to >= b.valid_from:
                 raise ctx.fail(f"dated values overlap: one from {a.valid_from} and one from {b.valid_from}")
         return Dated.of(out, name)
@@ -211,7 +216,9 @@ def _condition(node: Any, ctx: _Ctx, owner: Clause) -> Condition:
     params: dict[str, Any] = {}
     if kind == "certificate":
         params["grade"] = _grade(_req(body, "grade", c), c.at("grade"), 0, 5)
-        params["years_after"] = _dated_number(body.get("years_after", 0), c.at("years_after"), owner, f"{owner.id}.years_after")
+        params["years_after"] = _dated_number(
+            body.get("years_after", 0), c.at("years_after"), owner, f"{owner.id}.years_after"
+        )
     elif kind == "diploma":
         kinds = _req(body, "kinds", c)
         if not isinstance(kinds, list) or not kinds or set(kinds) - DIPLOMA_KINDS:
@@ -223,7 +230,9 @@ def _condition(node: Any, ctx: _Ctx, owner: Clause) -> Condition:
         if spec not in ("related", "any"):
             raise c.at("specialty").fail(f"specialty must be 'related' or 'any', got {spec!r}")
         params["specialty"] = spec
-        params["years_after"] = _dated_number(body.get("years_after", 0), c.at("years_after"), owner, f"{owner.id}.years_after")
+        params["years_after"] = _dated_number(
+            body.get("years_after", 0), c.at("years_after"), owner, f"{owner.id}.years_after"
+        )
     return Condition(kind, params)
 
 
@@ -325,8 +334,20 @@ def _parse(doc: Any, file: str) -> dict[str, Any]:
                     holders=holders,
                 )
             )
-        cap = _dated_number(doc.get("max_promotions_per_year"), ctx.at("max_promotions_per_year"), head, "max_promotions_per_year", allow_none=True)
-        return {"competitions": (CompetitionTable(head, jur, tuple(bands), cap, _grade(doc.get("cap_grade", 5), ctx.at("cap_grade"), 1, 5)),)}
+        cap = _dated_number(
+            doc.get("max_promotions_per_year"),
+            ctx.at("max_promotions_per_year"),
+            head,
+            "max_promotions_per_year",
+            allow_none=True,
+        )
+        return {
+            "competitions": (
+                CompetitionTable(
+                    head, jur, tuple(bands), cap, _grade(doc.get("cap_grade", 5), ctx.at("cap_grade"), 1, 5)
+                ),
+            )
+        }
     if kind == "posts":
         posts = []
         for i, node in enumerate(_req(doc, "posts", ctx)):
@@ -338,7 +359,12 @@ def _parse(doc: Any, file: str) -> dict[str, Any]:
                     cl,
                     _grade(_req(node, "grade", pctx), pctx.at("grade"), 6, 7),
                     _grade(_req(node, "requires_grade", pctx), pctx.at("requires_grade"), 5, 6),
-                    _dated_number(_req(node, "min_years_in_grade", pctx), pctx.at("min_years_in_grade"), cl, f"{cl.id}.min_years_in_grade"),
+                    _dated_number(
+                        _req(node, "min_years_in_grade", pctx),
+                        pctx.at("min_years_in_grade"),
+                        cl,
+                        f"{cl.id}.min_years_in_grade",
+                    ),
                     bool(node.get("needs_post_and_quota", True)),
                 )
             )
@@ -370,7 +396,7 @@ def load_rulebook_text(text: str, file: str = "<text>") -> dict[str, Any]:
     """Parse one YAML document; returns the parts it defines (for tests and tools)."""
     try:
         doc = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: YAML's own date parsing, e.g. month 13
         raise RulebookError(file, "$", f"not valid YAML: {exc}") from exc
     return _parse(doc, file)
 
@@ -387,14 +413,27 @@ def load_files(paths: Iterable[str | Path], name: str = "custom") -> Rulebook:
         for key, value in got.items():
             if key in ("ladder", "related"):
                 if parts.get(key) is not None:
-                    raise RulebookError(path.name, "$", f"a second {key} file; only one is allowed (first: {ladder_file})")
+                    raise RulebookError(
+                        path.name, "$", f"a second {key} file; only one is allowed (first: {ladder_file})"
+                    )
                 parts[key] = value
                 ladder_file = path.name
             else:
                 parts[key] = parts[key] + value
     if parts.get("ladder") is None:
         raise RulebookError(", ".join(files) or "<none>", "$", "no file of kind 'ladder' given")
-    ids = [c.id for c in Rulebook(name, parts["ladder"], parts["overrides"], parts.get("related"), parts["competitions"], parts["posts"], parts["bridge"]).clauses()]
+    ids = [
+        c.id
+        for c in Rulebook(
+            name,
+            parts["ladder"],
+            parts["overrides"],
+            parts.get("related"),
+            parts["competitions"],
+            parts["posts"],
+            parts["bridge"],
+        ).clauses()
+    ]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise RulebookError(", ".join(Path(f).name for f in files), "$", f"clause ids used twice: {dupes}")
@@ -410,7 +449,12 @@ def load_files(paths: Iterable[str | Path], name: str = "custom") -> Rulebook:
     )
 
 
-def load_rulebook(files: Sequence[str | Path] | None = None, *, directory: str | Path | None = None, replace: dict[str, str | Path] | None = None) -> Rulebook:
+def load_rulebook(
+    files: Sequence[str | Path] | None = None,
+    *,
+    directory: str | Path | None = None,
+    replace: dict[str, str | Path] | None = None,
+) -> Rulebook:
     """Load the shipped rulebook (or ``files``).
 
     Args:

@@ -47,7 +47,9 @@ def _check(frame: pl.DataFrame, expected: list[dict[str, Any]], keys: tuple[str,
         assert len(hits) == 1, f"{what}: expected one row for {sel}, found {len(hits)} in {rows}"
         got = hits[0]
         for field, value in exp.items():
-            assert got[field] == _norm(value), f"{what} {sel}: {field} is {got[field]!r}, expected {value!r}\nrow: {got}"
+            assert got[field] == _norm(value), (
+                f"{what} {sel}: {field} is {got[field]!r}, expected {value!r}\nrow: {got}"
+            )
 
 
 @pytest.mark.parametrize("scenario", _scenarios())
@@ -65,7 +67,9 @@ def test_scenario(scenario: dict[str, Any]) -> None:
     if "eligibility" in expected:
         _check(result, expected["eligibility"], ("member_id", "occupation_code", "target_grade"), "eligibility")
     if "competition" in expected:
-        comp = promote_by_competition(case.inputs.members, case.inputs.certificates, case.inputs.awards, RULEBOOK, case.as_of)
+        comp = promote_by_competition(
+            case.inputs.members, case.inputs.certificates, case.inputs.awards, RULEBOOK, case.as_of
+        )
         _check(comp, expected["competition"], ("competition_id",), "competition")
     if "posts" in expected:
         posts = post_nomination_eligibility(case.inputs.certificates, case.posts, RULEBOOK, case.as_of)
