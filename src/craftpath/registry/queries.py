@@ -24,6 +24,7 @@ from craftpath.registry.models import Certificate, ImportBatch, Member, Occupati
 
 PAGE_SIZE = 25
 COUNT_CACHE_SECONDS = 300
+COUNT_CAP = 10_000
 NO_GRADE = "none"
 
 
@@ -122,15 +123,23 @@ def highest_grades(member_ids: list[int]) -> dict[int, Grade]:
     return {member_id: Grade(top) for member_id, top in rows if top is not None}
 
 
-def cached_count(user: Any, f: MemberFilters) -> int:
-    """Number of matching members, cached for a few minutes (shown as "about")."""
+def cached_count(user: Any, f: MemberFilters) -> tuple[int, bool]:
+    """How many members match, cached for a few minutes (shown as "about").
+
+    With filters the count stops at ``COUNT_CAP`` (the answer is then "more than"), so a rare
+    filter over a province never makes the page wait for a full scan; the plain subtree count
+    uses the ``org_path`` index and stays exact. Returns (count, capped).
+    """
     scope = getattr(getattr(user, "org", None), "path", "") or f"u{user.pk}"
     key = f"craftpath:members:count:{user.role}:{scope}:{f.key()}"
     value = cache.get(key)
     if value is None:
-        value = filtered_members(user, f).count()
+        qs = filtered_members(user, f)
+        plain = f == MemberFilters(org_path=f.org_path)
+        n = qs.count() if plain else qs.order_by()[: COUNT_CAP + 1].count()
+        value = (min(n, COUNT_CAP), n > COUNT_CAP)
         cache.set(key, value, COUNT_CACHE_SECONDS)
-    return int(value)
+    return int(value[0]), bool(value[1])
 
 
 def find_by_id_number(user: Any, id_number: str) -> tuple[Member | None, str | None]:
@@ -143,13 +152,19 @@ def find_by_id_number(user: Any, id_number: str) -> tuple[Member | None, str | N
 
 
 def counts_by_employment_form(user: Any) -> list[tuple[str, str, int]]:
-    rows = dict(
-        members_visible_to(user)
-        .order_by()
-        .values("employment_form")
-        .annotate(n=Count("id"))
-        .values_list("employment_form", "n")
-    )
+    """Visible members per employment form; one grouped query, cached a few minutes."""
+    scope = getattr(getattr(user, "org", None), "path", "") or f"u{user.pk}"
+    key = "craftpath:members:by-form:" + hashlib.sha256(f"{user.role}:{scope}".encode()).hexdigest()[:24]
+    rows = cache.get(key)
+    if rows is None:
+        rows = dict(
+            members_visible_to(user)
+            .order_by()
+            .values("employment_form")
+            .annotate(n=Count("id"))
+            .values_list("employment_form", "n")
+        )
+        cache.set(key, rows, COUNT_CACHE_SECONDS)
     return [(value, str(label), rows.get(value, 0)) for value, label in Member.EmploymentForm.choices]
 
 

@@ -112,6 +112,7 @@ def _render_list(
     )
     qs = queries.filtered_members(user, filters)
     page = queries.page_of(qs, after=request.GET.get("after", ""), before=request.GET.get("before", ""))
+    total, capped = queries.cached_count(user, filters)
     keep = request.GET.copy()
     for key in ("after", "before", "name"):
         keep.pop(key, None)
@@ -119,7 +120,8 @@ def _render_list(
         "form": form,
         "page": page,
         "rows": [{"m": m, "grade": page.highest.get(m.pk)} for m in page.rows],
-        "approx_total": queries.cached_count(user, filters),
+        "approx_total": total,
+        "capped": capped,
         "query": keep.urlencode(),
         "is_staff": is_staff,
         "id_form": id_form or IdSearchForm(),
