@@ -1,0 +1,127 @@
+"""``craftpath code-occupations FILE [--format csv|jsonl] [--k 5] [--out FILE]``.
+
+One title per input line (``-`` reads standard input; UTF-8 or GBK, detected with
+charset-normalizer); one output record per input line, in the same order. A blank line
+gives a record with no codes and ``no_confident_code`` set.
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "in.txt").write_bytes("焊工\\n\\n".encode("gbk"))
+    >>> run_code_occupations([str(d / "in.txt"), "--k", "1", "--out", str(d / "o.csv")])
+    0
+    >>> print((d / "o.csv").read_text("utf-8").splitlines()[1])
+    1,焊工,False,6-18-02-04,焊工,...
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+
+__all__ = ["decode_input", "run_code_occupations"]
+
+
+def decode_input(raw: bytes) -> str:
+    """Decode UTF-8 (with or without BOM), else whatever charset-normalizer finds (GBK…).
+
+    Examples:
+        >>> decode_input("电工".encode("gbk"))
+        '电工'
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")  # GBK superset: the usual case for Chinese text files
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is not None:
+        return str(best)
+    return raw.decode("utf-8", errors="replace")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="craftpath code-occupations",
+        description="Code job titles (one per line) to 2022 national occupation codes.",
+    )
+    p.add_argument("file", help="input file, or - for standard input")
+    p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("--k", type=int, default=5, help="codes per title (default 5)")
+    p.add_argument("--out", default="-", help="output file (default standard output)")
+    p.add_argument("--no-embeddings", action="store_true", help="cheap signals only (faster, less accurate)")
+    return p
+
+
+def run_code_occupations(argv: Sequence[str]) -> int:
+    """Run the command; returns the process exit code."""
+    args = _parser().parse_args(list(argv))
+    if args.k < 1:
+        print("--k must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()  # noqa: SIM115
+    except OSError as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    text = decode_input(raw)
+    lines = text.splitlines()
+
+    from .resources import default_coder
+
+    coder = default_coder(use_embeddings=not args.no_embeddings)
+    frame = coder.code(lines, k=args.k)
+    by_input: dict[int, list[dict[str, object]]] = {}
+    conf: dict[int, float] = {}
+    for row in frame.iter_rows(named=True):
+        i = row["input_index"]
+        conf[i] = row["confidence"]
+        if row["code"] is not None:
+            by_input.setdefault(i, []).append(row)
+
+    buf = io.StringIO()
+    if args.format == "csv":
+        writer = csv.writer(buf, lineterminator="\n")
+        header = ["line", "input", "no_confident_code"]
+        for r in range(1, args.k + 1):
+            header += [f"code_{r}", f"name_{r}", f"score_{r}"]
+        header += ["confidence"]
+        writer.writerow(header)
+        for i, line in enumerate(lines):
+            rows = by_input.get(i, [])
+            rec: list[object] = [i + 1, line, not rows]
+            for r in range(args.k):
+                if r < len(rows):
+                    rec += [rows[r]["code"], rows[r]["name"], rows[r]["score"]]
+                else:
+                    rec += ["", "", ""]
+            rec.append(round(conf.get(i, 0.0), 4))
+            writer.writerow(rec)
+    else:
+        for i, line in enumerate(lines):
+            rows = by_input.get(i, [])
+            record = {
+                "line": i + 1,
+                "input": line,
+                "no_confident_code": not rows,
+                "confidence": round(conf.get(i, 0.0), 4),
+                "codes": [{"code": r["code"], "name": r["name"], "score": r["score"]} for r in rows],
+            }
+            buf.write(json.dumps(record, ensure_ascii=False) + "\n")
+    if args.out == "-":
+        sys.stdout.write(buf.getvalue())
+    else:
+        with open(args.out, "w", encoding="utf-8", newline="") as fh:
+            fh.write(buf.getvalue())
+    return 0

