@@ -81,7 +81,7 @@ def _related_pairs(plan: Plan) -> pl.DataFrame:
 
 def _relevant_histories(hist: pl.DataFrame, pairs: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     """History rows re-keyed by the target occupation they count for (same or related)."""
-    h = hist.select("member_id", "src", "s", "e").with_row_index("hid")
+    h = hist.select("member_id", "src", "s", "e")
     if plan.related_default == "same_minor_group":
         same = h.with_columns((pl.col("src") // 100).alias("minor")).join(
             pairs.select("member_id", "occ", (pl.col("occ") // 100).alias("minor")), on=["member_id", "minor"]
@@ -90,13 +90,15 @@ def _relevant_histories(hist: pl.DataFrame, pairs: pl.DataFrame, plan: Plan) -> 
         same = h.join(
             pairs.select("member_id", "occ"), left_on=["member_id", "src"], right_on=["member_id", "occ"]
         ).with_columns(pl.col("src").alias("occ"))
-    parts = [same.select("hid", "member_id", "occ", "s", "e")]
+    parts = [same.select("member_id", "occ", "s", "e")]
     if plan.related_pairs:
         extra = h.join(_related_pairs(plan), on="src").join(pairs.select("member_id", "occ"), on=["member_id", "occ"])
-        parts.append(extra.select("hid", "member_id", "occ", "s", "e"))
-        # a row related both by minor group and by an explicit pair counts once
-        return pl.concat(parts).unique(["hid", "occ"]).drop("hid")
-    return parts[0].drop("hid")
+        if plan.related_default == "same_minor_group":
+            # rows already related by minor group are in ``same``; keep each history once
+            extra = extra.filter(pl.col("src") // 100 != pl.col("occ") // 100)
+        parts.append(extra.select("member_id", "occ", "s", "e"))
+        return pl.concat(parts)
+    return parts[0]
 
 
 def _service(rel: pl.DataFrame, plan: Plan, as_of_days: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -400,9 +402,14 @@ def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, so
         out = out.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("flags"))
     if sort:
         out = out.sort("member_id", "occ", "target_grade")
+    # a handful of distinct codes: look the strings up instead of formatting millions of them
+    codes = out.select(pl.col("occ").unique())
+    occ_names = dict(
+        zip(codes["occ"].to_list(), codes.select(occupation_str(pl.col("occ")))[:, 0].to_list(), strict=True)
+    )
     return out.select(
         "member_id",
-        occupation_str(pl.col("occ")).alias("occupation_code"),
+        pl.col("occ").replace_strict(occ_names, return_dtype=pl.Utf8).alias("occupation_code"),
         pl.col("current_grade").cast(pl.Int8),
         "target_grade",
         "eligible",
