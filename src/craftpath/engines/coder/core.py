@@ -16,11 +16,14 @@ turns the top probability into a calibrated confidence.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -129,6 +132,66 @@ class RankerWeights:
         return cls(cheap, full)
 
 
+_OCC_CACHE = "occupation_ngrams.npz"
+
+
+def _occupation_key(alias_text: Sequence[str], desc_text: Sequence[str]) -> str:
+    h = hashlib.sha256()
+    for t in (*alias_text, "\x00", *desc_text):
+        h.update(t.encode("utf-8"))
+        h.update(b"\x01")
+    return h.hexdigest()
+
+
+def occupation_counts(
+    alias_text: Sequence[str], desc_text: Sequence[str]
+) -> tuple[Vocabulary, sp.csr_matrix, sp.csr_matrix]:
+    """N-gram counts of the names/aliases and definitions, from the shipped cache if it fits.
+
+    The cache (``craftpath/data/coder/occupation_ngrams.npz``) is keyed by a hash of the
+    texts, so a different classification table is simply counted afresh.
+    """
+    key = _occupation_key(alias_text, desc_text)
+    try:
+        raw = resources.files("craftpath.data.coder").joinpath(_OCC_CACHE).read_bytes()
+        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+            if str(z["key"]) == key:
+                grams = z["grams"].tolist()
+                n = len(grams)
+                mats = []
+                for name in ("a", "d"):
+                    mats.append(
+                        sp.csr_matrix(
+                            (z[f"{name}_data"], z[f"{name}_indices"], z[f"{name}_indptr"]),
+                            shape=(int(z[f"{name}_rows"]), n),
+                        )
+                    )
+                return Vocabulary({g: i for i, g in enumerate(grams)}), mats[0], mats[1]
+    except (FileNotFoundError, KeyError, ValueError):
+        pass
+    vocab, (a, d) = Vocabulary.build_with_counts([alias_text, desc_text])
+    return vocab, a, d
+
+
+def save_occupation_counts(path: str, alias_text: Sequence[str], desc_text: Sequence[str]) -> None:
+    """Write the n-gram count cache for these texts (used when refreshing shipped data)."""
+    vocab, (a, d) = Vocabulary.build_with_counts([alias_text, desc_text])
+    grams = np.array(sorted(vocab.index, key=vocab.index.__getitem__))
+    np.savez_compressed(
+        path,
+        key=np.array(_occupation_key(alias_text, desc_text)),
+        grams=grams,
+        a_data=a.data,
+        a_indices=a.indices,
+        a_indptr=a.indptr,
+        a_rows=np.array(a.shape[0]),
+        d_data=d.data,
+        d_indices=d.indices,
+        d_indptr=d.indptr,
+        d_rows=np.array(d.shape[0]),
+    )
+
+
 def leaf_occupations(table: pl.DataFrame) -> pl.DataFrame:
     """The codable leaves: level-4 occupations plus minor groups that have no occupations.
 
@@ -190,7 +253,7 @@ class Coder:
         >>> coder = Coder.default()
         >>> out = coder.code(["电焊工", "軟體工程師", ""], k=1)
         >>> out.select("input_index", "code", "name").rows()
-        [(0, '6-18-02-04', '焊工'), (1, '2-02-10-03', '软件研发工程技术人员S'), (2, None, None)]
+        [(0, '6-18-02-04', '焊工'), (1, '2-02-10-03', '计算机软件工程技术人员S'), (2, None, None)]
         >>> out["no_confident_code"].to_list()
         [False, False, True]
     """
@@ -251,6 +314,7 @@ class Coder:
         desc_text = [
             normalize_name(f"{d} {t}") for d, t in zip(_col(leaves, "definition"), _col(leaves, "tasks"), strict=True)
         ]
+        self.desc_text = desc_text
 
         # Labelled titles.
         titles: list[str] = []
@@ -274,10 +338,10 @@ class Coder:
         self.is_leaf3 = (self.levels == 3).astype(np.float32)
 
         # TF-IDF: one vocabulary, per-collection IDF.
-        self.vocab = Vocabulary.build([alias_text, desc_text, titles])
-        a_counts = self.vocab.counts([[s] for s in alias_text])
-        d_counts = self.vocab.counts([[s] for s in desc_text])
-        t_counts = self.vocab.counts([[s] for s in titles])
+        occ_vocab, a_counts, d_counts = occupation_counts(alias_text, desc_text)
+        self.vocab, (t_counts,) = Vocabulary.build_with_counts([titles], occ_vocab.index)
+        a_counts.resize((a_counts.shape[0], len(self.vocab)))
+        d_counts.resize((d_counts.shape[0], len(self.vocab)))
         self.idf_a, self.idf_d, self.idf_t = idf(a_counts), idf(d_counts), idf(t_counts)
         self.A = tfidf_rows(a_counts, self.idf_a).T.tocsr()
         self.D = tfidf_rows(d_counts, self.idf_d).T.tocsr()

@@ -15,6 +15,7 @@ Examples:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -57,6 +58,41 @@ class Vocabulary:
                         index[g] = len(index)
         return cls(index)
 
+    @classmethod
+    def build_with_counts(
+        cls, collections: Sequence[Sequence[str]], start: dict[str, int] | None = None
+    ) -> tuple[Vocabulary, list[sp.csr_matrix]]:
+        """Build the vocabulary of several collections of texts and count each, in one pass.
+
+        ``start``: an existing gram index to extend (it is copied). Matrices built against
+        the smaller index stay valid: new grams only add columns.
+        """
+        index: dict[str, int] = dict(start or {})
+        setdefault = index.setdefault
+        mats = []
+        for texts in collections:
+            indptr = [0]
+            indices: list[int] = []
+            values: list[int] = []
+            for text in texts:
+                row = Counter(setdefault(g, len(index)) for g in analyze(text))
+                indices.extend(row.keys())
+                values.extend(row.values())
+                indptr.append(len(indices))
+            mats.append((values, indices, indptr))
+        out = [
+            sp.csr_matrix(
+                (
+                    np.asarray(v, dtype=np.float32),
+                    np.asarray(i, dtype=np.int32),
+                    np.asarray(p, dtype=np.int64),
+                ),
+                shape=(len(p) - 1, len(index)),
+            )
+            for v, i, p in mats
+        ]
+        return cls(index), out
+
     def __len__(self) -> int:
         return len(self.index)
 
@@ -67,12 +103,8 @@ class Vocabulary:
         values: list[int] = []
         get = self.index.get
         for doc in docs:
-            row: dict[int, int] = {}
-            for text in doc:
-                for g in analyze(text):
-                    j = get(g)
-                    if j is not None:
-                        row[j] = row.get(j, 0) + 1
+            grams = analyze(doc[0]) if len(doc) == 1 else [g for t in doc for g in analyze(t)]
+            row = Counter(j for j in map(get, grams) if j is not None)
             indices.extend(row.keys())
             values.extend(row.values())
             indptr.append(len(indices))

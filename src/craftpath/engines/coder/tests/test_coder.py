@@ -1,0 +1,137 @@
+"""Behaviour of the occupation coder on typical, awkward and hostile inputs."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from craftpath.engines.coder import Coder, leaf_occupations, occupation_table
+from craftpath.engines.coder.normalize import normalize_title, title_segments
+
+LEAVES = set(leaf_occupations(occupation_table())["code"].to_list())
+
+
+def top1(coder: Coder, text: str) -> str | None:
+    return coder.code([text], k=1)["code"][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("焊工", "6-18-02-04"),
+        ("车工", "6-18-01-01"),
+        ("美容师", "4-10-03-01"),
+        ("中式烹调师", "4-03-02-01"),
+    ],
+)
+def test_exact_names(cheap_coder: Coder, text: str, code: str) -> None:
+    out = cheap_coder.code([text], k=3)
+    assert out["code"][0] == code
+    assert "exact name" in out["evidence"][0]
+
+
+def test_alias(cheap_coder: Coder) -> None:
+    out = cheap_coder.code(["法务专员"], k=1)
+    assert out["code"][0] == "2-07-09-00"
+    assert "alias" in out["evidence"][0]
+
+
+def test_names_with_markers_match_without_them(cheap_coder: Coder) -> None:
+    # 网络编辑S: the trailing S (digital) marker is not part of the name.
+    assert top1(cheap_coder, "网络编辑") == "2-10-02-05"
+
+
+def test_traditional_characters(cheap_coder: Coder) -> None:
+    assert top1(cheap_coder, "軟體工程師") == top1(cheap_coder, "软件工程师")
+    assert top1(cheap_coder, "電焊工") == "6-18-02-04"
+
+
+def test_full_width_noise_and_brackets(cheap_coder: Coder) -> None:
+    assert normalize_title("【急聘】ＪＡＶＡ开发工程师（月薪8000-12000元）/深圳") == "java开发工程师"
+    assert title_segments("某某机械招聘焊工，包吃住") == ["焊工"]
+    assert top1(cheap_coder, "【诚聘】电焊工 8k-12k 包吃住（东莞）") == "6-18-02-04"
+
+
+def test_english_input(coder: Coder) -> None:
+    out = coder.code(["software engineer"], k=5)
+    assert not out["no_confident_code"][0]
+    assert out["code"][0].startswith("2-02-10")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "😀😀😀", "123456", "？？？！！", "2024-06-01", "\n\t"])
+def test_garbage_gets_no_code(coder: Coder, text: str) -> None:
+    out = coder.code([text])
+    assert out.height == 1
+    assert out["no_confident_code"][0]
+    assert out["code"][0] is None
+
+
+def test_low_confidence_is_flagged(cheap_coder: Coder) -> None:
+    out = cheap_coder.code(["qwxzk plmn"], k=5)
+    assert out["no_confident_code"].all()
+
+
+def test_batch_order_and_shape(cheap_coder: Coder) -> None:
+    texts = ["会计", "", "焊工", "🙂", "美容师"]
+    out = cheap_coder.code(texts, k=3)
+    assert out.columns == [
+        "input_index",
+        "rank",
+        "code",
+        "name",
+        "score",
+        "confidence",
+        "no_confident_code",
+        "evidence",
+    ]
+    assert out["input_index"].unique(maintain_order=True).to_list() == [0, 1, 2, 3, 4]
+    singles = [top1(cheap_coder, t) for t in texts]
+    batch = out.filter(pl.col("rank").is_null() | (pl.col("rank") == 1))["code"].to_list()
+    assert batch == singles
+    ranks = out.filter(pl.col("input_index") == 0)["rank"].to_list()
+    assert ranks == [1, 2, 3]
+    scores = out.filter(pl.col("input_index") == 0)["score"].to_list()
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_long_job_ad(cheap_coder: Coder) -> None:
+    ad = (
+        "某某精密机械有限公司成立于2008年，位于苏州工业园区。\n"
+        "招聘岗位：数控车床操作工\n"
+        "岗位职责：1. 按图纸要求操作数控车床加工零件；2. 做好设备日常保养。\n"
+        "任职要求：中专以上学历，两年以上经验，能看懂图纸。薪资6000-9000元/月，包吃住。"
+    ) * 20
+    out = cheap_coder.code([ad], k=5)
+    assert "6-18-01-01" in out["code"].to_list()
+
+
+def test_only_table_codes(cheap_coder: Coder) -> None:
+    out = cheap_coder.code(["销售", "工程师", "经理", "普工", "司机", "老师"], k=10)
+    assert set(out["code"].drop_nulls().to_list()) <= LEAVES
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(max_size=30), min_size=1, max_size=5))
+def test_random_strings_never_give_unknown_codes(cheap_coder: Coder, texts: list[str]) -> None:
+    out = cheap_coder.code(texts, k=5)
+    assert set(out["code"].drop_nulls().to_list()) <= LEAVES
+    assert sorted(out["input_index"].unique().to_list()) == list(range(len(texts)))
+
+
+def test_small_table_and_own_labels() -> None:
+    table = pl.DataFrame(
+        {
+            "level": [3, 4, 4],
+            "code": ["6-18-02-00", "6-18-02-04", "6-18-02-05"],
+            "name": ["焊接人员", "焊工", "铆工"],
+            "definition": ["", "用焊接方法连接金属的人员", "铆接金属构件的人员"],
+            "tasks": ["", "", ""],
+            "alias": ["", "电焊工、氩弧焊工", "铆接工"],
+        }
+    )
+    labelled = pl.DataFrame({"job_name": ["二保焊师傅"], "code": ["6-18-02-04"]})
+    small = Coder(table, labelled)
+    out = small.code(["氩弧焊工", "铆接工人", "二保焊"], k=1)
+    assert out["code"].to_list() == ["6-18-02-04", "6-18-02-05", "6-18-02-04"]

@@ -1,0 +1,58 @@
+"""The ``code-occupations`` command: encodings, formats, order and blank lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from craftpath.engines.coder import run_code_occupations
+
+
+def test_gbk_file_to_csv(tmp_path: Path) -> None:
+    src = tmp_path / "titles.txt"
+    src.write_bytes("電焊工\n\n会计\n😀\n".encode("gb18030"))
+    out = tmp_path / "out.csv"
+    assert run_code_occupations([str(src), "--k", "3", "--out", str(out), "--no-embeddings"]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert [r["input"] for r in rows] == ["電焊工", "", "会计", "😀"]
+    assert [r["line"] for r in rows] == ["1", "2", "3", "4"]
+    assert rows[0]["code_1"] == "6-18-02-04"
+    assert rows[1]["no_confident_code"] == "True"
+    assert rows[1]["code_1"] == ""
+    assert rows[2]["no_confident_code"] == "False"
+    assert rows[3]["no_confident_code"] == "True"
+
+
+def test_gbk_plain(tmp_path: Path) -> None:
+    src = tmp_path / "gbk.txt"
+    src.write_bytes("焊工\n美容师\n".encode("gbk"))
+    out = tmp_path / "o.jsonl"
+    assert run_code_occupations([str(src), "--format", "jsonl", "--out", str(out)]) == 0
+    recs = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert [r["input"] for r in recs] == ["焊工", "美容师"]
+    assert recs[0]["codes"][0]["code"] == "6-18-02-04"
+    assert len(recs[0]["codes"]) == 5
+
+
+def test_stdin_jsonl(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    data = "焊工\r\n\r\n美容师\r\n".encode()
+
+    class _Stdin:
+        buffer = io.BytesIO(data)
+
+    monkeypatch.setattr(sys, "stdin", _Stdin)
+    assert run_code_occupations(["-", "--format", "jsonl", "--k", "2", "--no-embeddings"]) == 0
+    recs = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [r["line"] for r in recs] == [1, 2, 3]
+    assert recs[1]["no_confident_code"] is True
+    assert recs[1]["codes"] == []
+    assert len(recs[2]["codes"]) == 2
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert run_code_occupations([str(tmp_path / "nope.txt")]) == 1
