@@ -47,8 +47,8 @@ def new_page(chromium: Any) -> Iterator[Any]:
     """Pages in a fresh context (own cookies); the UI language follows Accept-Language zh-CN."""
     contexts = []
 
-    def make(locale: str = "zh-CN") -> Any:
-        context = chromium.new_context(locale=locale, viewport={"width": 1280, "height": 900})
+    def make(locale: str = "zh-CN", width: int = 1280, height: int = 900) -> Any:
+        context = chromium.new_context(locale=locale, viewport={"width": width, "height": height})
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

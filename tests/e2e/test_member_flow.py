@@ -110,3 +110,28 @@ def test_member_sees_only_themself(cast: Any, live_server: Any, new_page: Any, s
     response = page.goto(f"{base}/members/")
     assert response is not None
     assert response.status == 404
+
+
+def test_tree_and_occupations_on_a_phone(cast: Any, live_server: Any, new_page: Any, screenshot_dir: Path) -> None:
+    from playwright.sync_api import expect
+
+    base = live_server.url
+    page = new_page(width=390, height=844)
+    _sign_in(page, base, "province")
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="工会组织").click()
+    tree = page.locator("ul.tree")
+    expect(tree).to_contain_text(cast.province_org.name)
+    expect(tree).to_contain_text("3 名会员")
+    page.locator("summary", has_text=cast.district_b.name).click(position={"x": 4, "y": 12})  # unfold
+    expect(page.get_by_role("link", name=cast.union_b.name)).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "province-tree-phone-zh.png"), full_page=True)
+    # the page is laid out for the phone: nothing wider than the screen
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.get_by_role("navigation", name="主导航").get_by_role("link", name="职业分类").click()
+    page.get_by_label("搜索").fill("dg")
+    page.get_by_role("button", name="搜索").click()
+    page.get_by_role("link", name="电工", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("电工")
+    expect(page.get_by_text("高级技师")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "occupation-phone-zh.png"), full_page=True)

@@ -31,6 +31,7 @@ class Node:
     org: Organisation
     members: int = 0
     children: list[Node] = field(default_factory=list)
+    open: bool = False  # the top two levels start unfolded
 
 
 def _ids(path: str) -> list[str]:
@@ -71,7 +72,8 @@ def tree(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     scope = user.org.path if user.role == User.Role.UNION_STAFF else "/"
     totals = subtree_member_counts(orgs, _direct_counts(visible, scope))
-    nodes = {o.pk: Node(o, totals.get(o.pk, 0)) for o in orgs}
+    top = min((o.depth for o in orgs), default=0)
+    nodes = {o.pk: Node(o, totals.get(o.pk, 0), open=o.depth - top < 2) for o in orgs}
     roots: list[Node] = []
     for org in orgs:
         parent = nodes.get(org.parent_id) if org.parent_id else None
