@@ -250,12 +250,37 @@ def _finish(
 # --- per-row work -----------------------------------------------------------------------------
 
 
-@dataclass
-class _FileMember:
-    row: int
-    signature: tuple[Any, ...]
-    ok: bool
-    birth: dt.date
+_MASK64 = (1 << 64) - 1
+
+
+def _fingerprint(value: Any) -> int:
+    """64-bit fingerprint of a key or of a row's details, valid within one run.
+
+    Keys seen earlier in the file are kept as fingerprints, not as the values themselves, so a
+    million rows cost tens of megabytes. Two different keys sharing a fingerprint (odds around
+    one in 10^8 for a million keys) would at worst report a spurious duplicate row.
+    """
+    return hash(value) & _MASK64
+
+
+class _Seen:
+    """First occurrence of each natural key in this file: key -> (row, owner, details)."""
+
+    def __init__(self) -> None:
+        self._index: dict[int, int] = {}
+
+    def get(self, key: Any) -> tuple[int, int, int] | None:
+        packed = self._index.get(_fingerprint(key))
+        if packed is None:
+            return None
+        return packed >> 128, (packed >> 64) & _MASK64, packed & _MASK64
+
+    def put(self, key: Any, row: int, owner: int, details: int) -> None:
+        self._index[_fingerprint(key)] = (row << 128) | ((owner & _MASK64) << 64) | (details & _MASK64)
+
+    def setdefault(self, key: Any, row: int, owner: int, details: int) -> None:
+        if self.get(key) is None:
+            self.put(key, row, owner, details)
 
 
 @dataclass
@@ -296,9 +321,10 @@ class _Importer:
         self.actor_label = (getattr(actor, "username", "") or "system") if actor is not None else "system"
         self.note = f"import {batch.public_id}" if batch is not None else "import"
         # Everything seen earlier in this file, by natural key (first occurrence wins).
-        self.file_members: dict[str, _FileMember] = {}
-        self.seen: dict[tuple[Any, ...], tuple[int, tuple[Any, ...]]] = {}
-        self.seen_certs: dict[tuple[str, str], tuple[int, str, tuple[Any, ...]]] = {}
+        # members: id_hash -> (row, 1 if the row was accepted else 0, details)
+        self.file_members = _Seen()
+        self.seen = _Seen()  # histories and diplomas
+        self.seen_certs = _Seen()  # (issuer, number) -> (row, owner id_hash, details)
         # Members this run created: their create event already covers the facts filed with them.
         self.created_pks: set[int] = set()
 
@@ -435,10 +461,8 @@ class _Importer:
             if cleaned is None:
                 # Remember the ID even when the row is refused, so later sheets can say why.
                 check = check_resident_id(str(data.get("id_number") or ""), today=self.today)
-                if check.ok and check.birth_date is not None:
-                    self.file_members.setdefault(
-                        crypto.lookup_hash(check.value), _FileMember(row, (), False, check.birth_date)
-                    )
+                if check.ok:
+                    self.file_members.setdefault(crypto.lookup_hash(check.value), row, 0, 0)
             else:
                 id_hash = crypto.lookup_hash(cleaned.id_number)
                 signature = (
@@ -450,15 +474,17 @@ class _Importer:
                     flags["consent_employer"],
                     flags["consent_job_matching"],
                 )
+                details = _fingerprint(signature)
                 earlier = self.file_members.get(id_hash)
                 if earlier is not None:
-                    if earlier.signature != signature or (not earlier.ok and not problems):
-                        problems.append(Problem("import.row_conflict", {"value": earlier.row}, "id_number"))
+                    earlier_row, earlier_ok, earlier_details = earlier
+                    if earlier_details != details or (not earlier_ok and not problems):
+                        problems.append(Problem("import.row_conflict", {"value": earlier_row}, "id_number"))
                     elif not problems:
                         self._count(table, "unchanged")
                         continue
                 else:
-                    self.file_members[id_hash] = _FileMember(row, signature, not problems, cleaned.birth_date)
+                    self.file_members.put(id_hash, row, 0 if problems else 1, details)
             if problems:
                 self._fail(table.sheet, row, data, table.headers, problems, table)
                 continue
@@ -507,7 +533,7 @@ class _Importer:
                 self._count(table, "created")
                 continue
             if not self.scope.covers_path(current.org_path):
-                self.file_members[id_hash].ok = False
+                self.file_members.put(id_hash, row, 0, 0)
                 self._fail(
                     table.sheet,
                     row,
@@ -616,9 +642,9 @@ class _Importer:
             )
         }
         out: list[tuple[int, dict[str, Any], str, _Owner]] = []
-        for row, data, id_hash, _birth in hashed:
+        for row, data, id_hash, birth in hashed:
             in_file = self.file_members.get(id_hash)
-            if in_file is not None and not in_file.ok:
+            if in_file is not None and not in_file[1]:
                 self._fail(
                     table.sheet, row, data, table.headers, [Problem("import.member_row_failed", {}, "id_number")], table
                 )
@@ -627,7 +653,7 @@ class _Importer:
             if m is not None and self.scope.covers_path(m["org_path"]):
                 out.append((row, data, id_hash, _Owner(m["pk"], str(m["public_id"]), m["org_path"], m["birth_date"])))
             elif m is None and in_file is not None and not self.write:
-                out.append((row, data, id_hash, _Owner(None, "", "", in_file.birth)))
+                out.append((row, data, id_hash, _Owner(None, "", "", birth)))
             else:
                 self._fail(
                     table.sheet, row, data, table.headers, [Problem("import.unknown_member", {}, "id_number")], table
@@ -637,10 +663,11 @@ class _Importer:
     def _seen_before(self, key: tuple[Any, ...], row: int, signature: tuple[Any, ...]) -> Problem | bool | None:
         """Earlier row in this file with the same natural key: True if identical, a Problem if not."""
         earlier = self.seen.get(key)
+        details = _fingerprint(signature)
         if earlier is None:
-            self.seen[key] = (row, signature)
+            self.seen.put(key, row, 0, details)
             return None
-        return True if earlier[1] == signature else Problem("import.row_conflict", {"value": earlier[0]}, "id_number")
+        return True if earlier[2] == details else Problem("import.row_conflict", {"value": earlier[0]}, "id_number")
 
     def _apply_facts(
         self,
@@ -782,9 +809,10 @@ class _Importer:
                 continue
             key = (cleaned["issuer"], cleaned["number"])
             signature = tuple(cleaned[f] for f in fields)
+            details, owner_print = _fingerprint(signature), _fingerprint(id_hash)
             earlier = self.seen_certs.get(key)
             if earlier is not None:
-                if earlier[1] != id_hash:
+                if earlier[1] != owner_print:
                     self._fail(
                         table.sheet,
                         row,
@@ -793,7 +821,7 @@ class _Importer:
                         [Problem("certificate.duplicate", {"value": cleaned["number"]}, "certificate_number")],
                         table,
                     )
-                elif earlier[2] != signature:
+                elif earlier[2] != details:
                     self._fail(
                         table.sheet,
                         row,
@@ -816,7 +844,7 @@ class _Importer:
                     table,
                 )
                 continue
-            self.seen_certs[key] = (row, id_hash, signature)
+            self.seen_certs.put(key, row, owner_print, details)
             if current is None:
                 if owner.pk is not None:  # None: a member this file creates, in a check-only pass
                     creates.append(Certificate(member_id=owner.pk, **cleaned))
