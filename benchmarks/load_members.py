@@ -117,7 +117,11 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
 
+    load_before = os.getloadavg()
+    cpu_started = time.process_time()
     result = generate_demo(args.members, args.seed, chunk_size=args.chunk_size, progress=progress)
+    cpu_seconds = time.process_time() - cpu_started
+    load_after = os.getloadavg()
     t = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -145,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_info(),
         "setup_seconds": round(setup_seconds, 2),
         "load_seconds": round(result.seconds, 1),
+        "process_cpu_seconds": round(cpu_seconds, 1),
+        "loadavg_1min_before_after": [round(load_before[0], 1), round(load_after[0], 1)],
         "generate_seconds": round(result.generate_seconds, 1),
         "analyze_seconds": round(analyze_seconds, 1),
         "total_rows": result.total_rows,
@@ -172,6 +178,9 @@ def markdown(r: dict[str, Any]) -> str:
         f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB RAM, {m['os']}, Python {m['python']}",
         f"- total: {r['total_rows']:,} rows in {r['load_seconds']} s ({r['rows_per_second']:,} rows/s, "
         f"{r['members_per_second']:,} members/s); of which generating + sealing {r['generate_seconds']} s",
+        f"- CPU time of the loading process: {r['process_cpu_seconds']} s (for SQLite this includes the database "
+        f"engine; for PostgreSQL only the client side); 1-minute load average before/after: "
+        f"{r['loadavg_1min_before_after'][0]} / {r['loadavg_1min_before_after'][1]} on {m['cores']} cores",
         f"- ANALYZE afterwards: {r['analyze_seconds']} s; peak RSS {r['peak_rss_mib']:,} MiB; "
         f"database size {r['database_mib']:,} MiB",
         "",
