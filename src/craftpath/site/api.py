@@ -9,11 +9,14 @@ from ninja import NinjaAPI
 from ninja.security import APIKeyCookie, HttpBearer
 
 from craftpath.accounts.tokens import user_for_token
+from craftpath.assessment.api import router as assessment_router
 from craftpath.core.problems import NotFoundOrForbidden, ProblemError
+from craftpath.credentials.api import router as credentials_router
 from craftpath.ladders.api import router as ladders_router
 from craftpath.orgs.api import router as orgs_router
 from craftpath.registry.api import router as members_router
 from craftpath.taxonomy.api import router as occupations_router
+from craftpath.training.api import router as training_router
 
 
 class BearerToken(HttpBearer):
@@ -58,3 +61,6 @@ api.add_router("/orgs", orgs_router, tags=["organisations"])
 api.add_router("/occupations", occupations_router, tags=["occupations"])
 api.add_router("/members", members_router, tags=["members"])
 api.add_router("/ladders", ladders_router, tags=["advancement"])
+api.add_router("/training", training_router, tags=["training"])
+api.add_router("/credentials", credentials_router, tags=["certificates"])
+api.add_router("/assessment", assessment_router, tags=["assessment"])

@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "craftpath.taxonomy",
     "craftpath.registry",
     "craftpath.ladders",
+    "craftpath.training",
+    "craftpath.credentials",
+    "craftpath.assessment",
 ]
 
 MIDDLEWARE = [
@@ -164,6 +167,9 @@ WHITENOISE_USE_FINDERS = True
 IMPORT_MAX_BYTES = env_int("CRAFTPATH_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Where this federation is reached from outside: status list URLs inside signed certificates.
+CRAFTPATH_PUBLIC_URL = env_str("CRAFTPATH_PUBLIC_URL", "http://localhost:8000")
 
 LOGGING = {
     "version": 1,

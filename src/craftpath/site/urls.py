@@ -13,6 +13,10 @@ urlpatterns = [
     path("occupations/", include("craftpath.taxonomy.urls")),
     path("members/", include("craftpath.registry.urls")),
     path("ladders/", include("craftpath.ladders.urls")),
+    path("training/", include("craftpath.training.urls")),
+    path("credentials/", include("craftpath.credentials.urls")),
+    path("verify/", include("craftpath.credentials.urls_verify")),
+    path("assessment/", include("craftpath.assessment.urls")),
     path("api/", api.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from craftpath.assessment import actions
+from craftpath.assessment.access import (
+    access_candidate_by_public_id,
+    access_event_by_public_id,
+    candidates_visible_to,
+    events_visible_to,
+    may_manage_path,
+)
+from craftpath.assessment.texts import describe_missing
+from craftpath.core.problems import NotFoundOrForbidden, ProblemError
+from craftpath.engines.grades import Grade
+from craftpath.registry.models import Member
+
+
+def _problems(request: HttpRequest, exc: ProblemError) -> None:
+    english = (get_language() or "").startswith("en")
+    for p in exc.problems:
+        messages.error(request, p.en if english else p.zh)
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = events_visible_to(request.user).select_related("org", "body", "occupation")[:100]
+    return render(request, "assessment/events.html", {"events": [(e, Grade(e.grade)) for e in events]})
+
+
+@login_required
+def event_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    try:
+        event = access_event_by_public_id(user, public_id)
+    except NotFoundOrForbidden:
+        raise Http404() from None
+    candidates = candidates_visible_to(user).filter(event=event).select_related("member", "credential")
+    rows = [(c, [describe_missing(code) for code in c.missing]) for c in candidates]
+    return render(
+        request,
+        "assessment/event.html",
+        {"event": event, "grade": Grade(event.grade), "rows": rows, "manage": may_manage_path(user, event.org_path)},
+    )
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    try:
+        event = access_event_by_public_id(user, public_id)
+        member = Member.objects.filter(user=user).first()
+        if member is None:
+            raise NotFoundOrForbidden()
+        actions.do_register_candidate(user, event, member)
+    except NotFoundOrForbidden:
+        raise Http404() from None
+    except ProblemError as exc:
+        _problems(request, exc)
+    return redirect("assessment:event", public_id=public_id)
+
+
+@login_required
+@require_POST
+def scores(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        candidate = access_candidate_by_public_id(request.user, public_id)
+        actions.do_record_scores(
+            request.user, candidate, theory=request.POST.get("theory", ""), practice=request.POST.get("practice", "")
+        )
+    except NotFoundOrForbidden:
+        raise Http404() from None
+    except ProblemError as exc:
+        _problems(request, exc)
+        return redirect("assessment:events")
+    return redirect("assessment:event", public_id=candidate.event.public_id)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        event = access_event_by_public_id(request.user, public_id, manage=True)
+        actions.do_publish_results(request.user, event)
+    except NotFoundOrForbidden:
+        raise Http404() from None
+    except ProblemError as exc:
+        _problems(request, exc)
+    return redirect("assessment:event", public_id=public_id)

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_POST
+
+from craftpath.core.problems import NotFoundOrForbidden, ProblemError
+from craftpath.engines.grades import Grade
+from craftpath.registry.models import Member
+from craftpath.training import actions, queries
+from craftpath.training.access import (
+    access_course_by_public_id,
+    access_enrolment_by_public_id,
+    courses_visible_to,
+    enrolments_visible_to,
+    may_manage_path,
+)
+
+
+def _problems(request: HttpRequest, exc: ProblemError) -> None:
+    english = (get_language() or "").startswith("en")
+    for p in exc.problems:
+        messages.error(request, p.en if english else p.zh)
+
+
+@login_required
+def course_list(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    grade = request.GET.get("grade", "")
+    task = request.GET.get("task", "")
+    courses = queries.list_courses(
+        courses_visible_to(user),
+        occupation=request.GET.get("occupation", ""),
+        grade=int(grade) if grade.isdigit() else None,
+        region=request.GET.get("region", ""),
+        task=int(task) if task.isdigit() else None,
+    )[:100]
+    member = Member.objects.filter(user=user).first() if user.role == "member" else None
+    suggestions = queries.courses_for_member(courses_visible_to(user), member, timezone.localdate()) if member else []
+    suggestions = [
+        ({**target, "grade": Grade(target["target_grade"])}, found) for target, found in suggestions if found
+    ]
+    return render(
+        request,
+        "training/course_list.html",
+        {
+            "courses": courses,
+            "grades": [g for g in Grade if g <= 5],
+            "suggestions": suggestions,
+            "q": request.GET,
+        },
+    )
+
+
+@login_required
+def course_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    try:
+        course = access_course_by_public_id(user, public_id)
+    except NotFoundOrForbidden:
+        raise Http404() from None
+    manage = may_manage_path(user, course.org_path)
+    mine = enrolments_visible_to(user).filter(course=course, member__user=user).first()
+    roster = (
+        enrolments_visible_to(user).filter(course=course).select_related("member").order_by("queued_at")
+        if manage
+        else []
+    )
+    return render(
+        request,
+        "training/course_detail.html",
+        {
+            "course": course,
+            "grade": Grade(course.target_grade),
+            "tasks": [
+                (i, (course.occupation.tasks or [])[i]) for i in course.tasks if i < len(course.occupation.tasks or [])
+            ],
+            "sessions": course.sessions.all(),
+            "manage": manage,
+            "mine": mine,
+            "roster": roster,
+        },
+    )
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, public_id: str) -> HttpResponse:
+    user: Any = request.user
+    try:
+        course = access_course_by_public_id(user, public_id)
+        member = Member.objects.filter(user=user).first()
+        if member is None:
+            raise NotFoundOrForbidden()
+        enrolment = actions.do_enrol(user, course, member)
+    except NotFoundOrForbidden:
+        raise Http404() from None
+    except ProblemError as exc:
+        _problems(request, exc)
+    else:
+        messages.success(request, enrolment.get_status_display())
+    return redirect("training:course", public_id=public_id)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        enrolment = access_enrolment_by_public_id(request.user, public_id)
+        actions.do_withdraw(request.user, enrolment)
+    except NotFoundOrForbidden:
+        raise Http404() from None
+    except ProblemError as exc:
+        _problems(request, exc)
+        return redirect("training:courses")
+    return redirect("training:course", public_id=enrolment.course.public_id)
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, public_id: str) -> HttpResponse:
+    try:
+        enrolment = access_enrolment_by_public_id(request.user, public_id)
+        actions.do_complete(request.user, enrolment)
+    except NotFoundOrForbidden:
+        raise Http404() from None
+    except ProblemError as exc:
+        _problems(request, exc)
+        return redirect("training:courses")
+    return redirect("training:course", public_id=enrolment.course.public_id)
