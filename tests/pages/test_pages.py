@@ -472,3 +472,23 @@ def test_500_and_403_templates_render() -> None:
     html = render_to_string("500.html")
     assert "服务器出错" in html
     assert "Server error" in html
+
+
+def test_register_with_a_union_code_when_there_are_too_many_unions_to_list(
+    world: Any, client_for: Any, monkeypatch: Any
+) -> None:
+    from craftpath.registry import views
+
+    monkeypatch.setattr(views, "UNION_CHOICES_LIMIT", 1)
+    client = client_for(world.province)
+    html = client.get(reverse("registry:create")).content.decode()
+    assert '<input type="text" name="union_code"' in html
+    data = {
+        "name": "钱七",
+        "id_number": make_id_number(birth="19920202"),
+        "employment_form": "employee",
+        "union_code": world.union_b.code,
+    }
+    response = client.post(reverse("registry:create"), data)
+    assert response.status_code == 302
+    assert Member.objects.get(name="钱七").union == world.union_b

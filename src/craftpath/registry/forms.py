@@ -31,6 +31,21 @@ def _choices(form: forms.Form, name: str, choices: list[Any]) -> None:
     field.choices = choices
 
 
+def _union_field(form: forms.Form, name: str, unions: list[tuple[str, str]] | None, blank: bool) -> None:
+    """A list of unions to pick from; when there are too many to list (``None``), a code box."""
+    if unions is None:
+        label = form.fields[name].label
+        form.fields[name] = forms.CharField(
+            label=label,
+            required=False,
+            max_length=40,
+            help_text=_("The union's code, e.g. 3201020001."),
+            widget=forms.TextInput(attrs={"size": 16}),
+        )
+        return
+    _choices(form, name, [("", "—"), *unions] if blank else list(unions))
+
+
 class RawForm(forms.Form):
     """A form whose values go to an action as they were typed."""
 
@@ -91,7 +106,7 @@ class MemberCreateForm(RawForm):
 
     def __init__(self, *args: Any, unions: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "union_code", [("", "—"), *list(unions or [])])
+        _union_field(self, "union_code", unions, blank=True)
 
 
 class MemberEditForm(RawForm):
@@ -110,7 +125,7 @@ class MemberEditForm(RawForm):
 
     def __init__(self, *args: Any, unions: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "union_code", list(unions or []))
+        _union_field(self, "union_code", unions, blank=False)
         self.fields["phone"].help_text = _("Leave empty to keep the current number.")
 
 

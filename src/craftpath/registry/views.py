@@ -60,6 +60,12 @@ def _union_choices(user: Any, *, grassroots_only: bool) -> list[tuple[str, str]]
     return [(code, f"{indent * (depth - top)}{name}") for code, name, depth in rows]
 
 
+def _grassroots_or_none(user: Any) -> list[tuple[str, str]] | None:
+    """Grassroots unions to choose from, or None when there are too many for a list."""
+    choices = _union_choices(user, grassroots_only=True)
+    return None if len(choices) >= UNION_CHOICES_LIMIT else choices
+
+
 # ---- list and look-up ---------------------------------------------------------------------
 
 
@@ -148,8 +154,7 @@ def find_by_id(request: HttpRequest) -> HttpResponse:
 
 @signed_in(STAFF)
 def create(request: HttpRequest) -> HttpResponse:
-    unions = _union_choices(request.user, grassroots_only=True)
-    form = MemberCreateForm(request.POST or None, unions=unions)
+    form = MemberCreateForm(request.POST or None, unions=_grassroots_or_none(request.user))
     problems: list[Problem] = []
     if request.method == "POST":
         try:
@@ -217,8 +222,8 @@ def _editable_member(request: HttpRequest, public_id: Any) -> Member:
 @signed_in(STAFF)
 def edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     member = _editable_member(request, public_id)
-    unions = _union_choices(request.user, grassroots_only=True)
-    if member.union.code not in {c for c, _n in unions}:
+    unions = _grassroots_or_none(request.user)
+    if unions is not None and member.union.code not in {c for c, _n in unions}:
         unions.insert(0, (member.union.code, member.union.name))
     current = {
         "version": member.version,
