@@ -402,6 +402,8 @@ def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, so
         out = out.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("flags"))
     if sort:
         out = out.sort("member_id", "occ", "target_grade")
+    if out.height == 0:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
     # a handful of distinct codes: look the strings up instead of formatting millions of them
     codes = out.select(pl.col("occ").unique())
     occ_names = dict(
@@ -470,6 +472,10 @@ def evaluate_partitioned(
 ) -> Iterator[pl.DataFrame]:
     """Evaluate in member-id ranges so memory stays bounded; yields one result frame per range.
 
+    Ranges are cut from the sorted member ids, ``partition_size`` members each; records whose
+    member is not in ``members`` fall into the range of their id and are refused or flagged
+    as ``unknown_member`` like in :func:`evaluate` (ids below the smallest member id are not read).
+
     ``inputs`` may hold lazy frames (e.g. ``pl.scan_parquet`` of files sorted by member_id):
     each range is filtered and collected on its own, so only one partition is in memory.
 
@@ -488,22 +494,18 @@ def evaluate_partitioned(
         inputs.frames() if isinstance(inputs, LadderInputs) else inputs
     )
     lazy = {k: (v.lazy() if isinstance(v, pl.DataFrame) else v) for k, v in frames.items()}
-    bounds = (
-        lazy["members"].select(pl.col("member_id").min().alias("lo"), pl.col("member_id").max().alias("hi")).collect()
-    )
-    lo, hi = bounds["lo"][0], bounds["hi"][0]
-    if lo is None:
+    # partition boundaries from the sorted member ids, so every partition holds
+    # ``partition_size`` members however sparse the ids are
+    ids = lazy["members"].select(pl.col("member_id").unique().sort()).collect()["member_id"]
+    if ids.len() == 0:
         return
+    starts = ids.gather_every(partition_size).to_list()
     plan = build_plan(rulebook, as_of)
-    start = int(lo)
-    while start <= int(hi):
-        stop = start + partition_size
-        part = {
-            k: v.filter((pl.col("member_id") >= start) & (pl.col("member_id") < stop)).collect()
-            for k, v in lazy.items()
-        }
+    for i, start in enumerate(starts):
+        in_part = pl.col("member_id") >= start
+        if i + 1 < len(starts):
+            in_part = in_part & (pl.col("member_id") < starts[i + 1])
+        part = {k: v.filter(in_part).collect() for k, v in lazy.items()}
         built = LadderInputs.build(**part)
-        if built.members.height:
-            clean, flags = validate_inputs(built, as_of, on_bad_input=on_bad_input, occupations=occupations)
-            yield _evaluate_clean(clean, flags, plan, sort=sort)
-        start = stop
+        clean, flags = validate_inputs(built, as_of, on_bad_input=on_bad_input, occupations=occupations)
+        yield _evaluate_clean(clean, flags, plan, sort=sort)
