@@ -57,6 +57,7 @@ def test_member_next_grade_api(careers: Cast) -> None:
     assert rows[2]["eligible"] is True
     assert rows[2]["route"]
     assert rows[2]["trace"]
+    assert all(t["source"] for t in rows[2]["trace"])  # every clause cited names its source
     assert rows[3]["eligible"] is False
     assert any(m["code"].startswith("needs_certificate:2") for m in rows[3]["missing"])
     assert all(m["zh"] and m["en"] for m in rows[3]["missing"])

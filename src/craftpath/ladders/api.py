@@ -10,7 +10,7 @@ from ninja import Router, Schema
 from craftpath.core.problems import NotFoundOrForbidden, Problem, ProblemError
 from craftpath.ladders import actions, queries
 from craftpath.ladders.access import access_run_by_public_id, latest_run_for, rows_visible_to, runs_visible_to
-from craftpath.ladders.texts import describe_missing
+from craftpath.ladders.texts import describe_missing, describe_trace
 from craftpath.orgs.access import access_organisation_by_code
 from craftpath.registry.access import access_member_by_public_id
 
@@ -23,6 +23,13 @@ class MissingOut(Schema):
     en: str
 
 
+class TraceOut(Schema):
+    clause: str
+    source: str
+    status: str
+    valid_from: dt.date | None
+
+
 class NextGradeRow(Schema):
     occupation_code: str
     current_grade: int | None
@@ -31,7 +38,7 @@ class NextGradeRow(Schema):
     route: str | None
     earliest_date: dt.date | None
     missing: list[MissingOut]
-    trace: list[str]
+    trace: list[TraceOut]
     flags: list[str]
 
 
@@ -42,7 +49,10 @@ class NextGradeOut(Schema):
 
 
 def _rows(frame_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**r, "missing": [describe_missing(c) for c in r["missing"] or []]} for r in frame_rows]
+    return [
+        {**r, "missing": [describe_missing(c) for c in r["missing"] or []], "trace": describe_trace(r["trace"] or [])}
+        for r in frame_rows
+    ]
 
 
 @router.get(

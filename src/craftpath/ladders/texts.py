@@ -7,10 +7,13 @@ Missing-condition codes look like ``years_in_occupation:4.2/6``,
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from craftpath.engines.grades import Grade
 from craftpath.engines.ladder.inputs import PROBLEMS
+from craftpath.engines.rules.trace import clause_table
+from craftpath.ladders.queries import default_rulebook
 
 
 def _grade(rank: str) -> Grade | None:
@@ -66,6 +69,23 @@ def describe_missing(code: str) -> dict[str, str]:
     return {"code": code, "zh": code, "en": code}
 
 
+@cache
+def _clauses() -> dict[str, dict[str, Any]]:
+    return {row["clause"]: row for row in clause_table(default_rulebook()).to_dicts()}
+
+
 def describe_trace(trace: list[str]) -> list[dict[str, Any]]:
-    """Trace entries are clause ids (and sources) in the order the engine used them."""
-    return [{"clause": item} for item in trace]
+    """Clause ids, in the order the engine used them, with each clause's source and status."""
+    clauses = _clauses()
+    out = []
+    for item in trace:
+        row = clauses.get(item, {})
+        out.append(
+            {
+                "clause": item,
+                "source": row.get("source") or "",
+                "status": row.get("status") or "",
+                "valid_from": row.get("valid_from"),
+            }
+        )
+    return out
