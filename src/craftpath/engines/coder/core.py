@@ -310,6 +310,7 @@ class Coder:
                 target = self.exact_name if j == 0 else self.exact_alias
                 target.setdefault(key, set()).add(i)
         self.alias_text = alias_text
+        self._alias_grams: dict[int, frozenset[str]] = {}
         self.alias_owner = np.asarray(alias_owner, dtype=np.int64)
         self.alias_starts = np.searchsorted(self.alias_owner, np.arange(n_leaf))
         self.max_alias_len = max((len(k) for k in (*self.exact_name, *self.exact_alias)), default=1)
@@ -613,18 +614,21 @@ class Coder:
             if hits:
                 parts.append(f"contains '{max(hits, key=len)}'")
         if hi > lo and f["name_cos"][r, leaf] > 0:
-            best = lo + int(np.argmax(cheap["s_alias"][r, lo:hi]))
-            shared = sorted(
-                {g for g in analyze(q) if len(g) >= 2} & set(analyze(self.alias_text[best])),
-                key=lambda g: (-len(g), g),
-            )[:4]
+            best = lo + int(np.argmax(cheap["s_alias"][r, lo:hi])) if hi - lo > 1 else lo
+            qgrams = details.setdefault("qgrams", {})
+            if r not in qgrams:
+                qgrams[r] = {g for g in analyze(q) if len(g) >= 2}
+            agrams = self._alias_grams.get(best)
+            if agrams is None:
+                agrams = self._alias_grams[best] = frozenset(analyze(self.alias_text[best]))
+            shared = sorted(qgrams[r] & agrams, key=lambda g: (-len(g), g))[:4]
             if shared:
                 parts.append(f"n-grams {','.join(shared)} ~ '{self.alias_text[best]}' ({f['name_cos'][r, leaf]:.2f})")
-        nb = [
-            (int(t), float(s))
-            for t, s in zip(cheap["nbrs"][r], cheap["nsim"][r], strict=True)
-            if s > 0 and self.title_leaf[t] == leaf
-        ]
+        nbl = details.setdefault("nbrs", {})
+        if r not in nbl:
+            ts = cheap["nbrs"][r].tolist()
+            nbl[r] = list(zip(ts, cheap["nsim"][r].tolist(), self.title_leaf[ts].tolist(), strict=True))
+        nb = [(t, sim) for t, sim, lf in nbl[r] if sim > 0 and lf == leaf]
         if nb:
             parts.append(f"nearest title '{self.titles[nb[0][0]]}' ({nb[0][1]:.2f})")
         emb = details["emb"]
