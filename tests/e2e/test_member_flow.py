@@ -135,3 +135,21 @@ def test_tree_and_occupations_on_a_phone(cast: Any, live_server: Any, new_page: 
     expect(page.get_by_role("heading", level=1)).to_contain_text("电工")
     expect(page.get_by_text("高级技师")).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "occupation-phone-zh.png"), full_page=True)
+
+
+def test_locked_account_message(
+    cast: Any, live_server: Any, new_page: Any, screenshot_dir: Path, settings: Any
+) -> None:
+    from playwright.sync_api import expect
+
+    settings.LOCKOUT_THRESHOLD = 2
+    page = new_page()
+    for _ in range(2):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("用户名").fill("staff_b")
+        page.get_by_label("密码").fill("wrong-password")
+        page.get_by_role("button", name="登录").click()
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("已被暂时锁定")
+    expect(alert).to_contain_text("try again after")
+    page.screenshot(path=str(screenshot_dir / "sign-in-locked-zh.png"), full_page=True)

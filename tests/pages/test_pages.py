@@ -492,3 +492,20 @@ def test_register_with_a_union_code_when_there_are_too_many_unions_to_list(
     response = client.post(reverse("registry:create"), data)
     assert response.status_code == 302
     assert Member.objects.get(name="钱七").union == world.union_b
+
+
+def test_audit_trail_pages_without_counting_everything(world: Any, client_for: Any) -> None:
+    from craftpath.core import events
+    from craftpath.site import views
+
+    for i in range(views.AUDIT_PAGE_SIZE + 5):
+        events.record(actor=world.staff_a, kind="update", action=f"bulk_{i}")
+    client = client_for(world.auditor, "en")
+    first = client.get(reverse("dashboard"))
+    assert first.context["has_next"]
+    assert not first.context["has_previous"]
+    second = client.get(reverse("dashboard"), {"page": "2"})
+    assert second.context["has_previous"]
+    assert not second.context["has_next"]
+    assert "Page 2" in second.content.decode()
+    assert client.get(reverse("dashboard"), {"page": "x"}).status_code == 200

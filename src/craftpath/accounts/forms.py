@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from craftpath.accounts.models import User
@@ -48,14 +49,15 @@ class SignInForm(AuthenticationForm):
 
 
 def locked_message(until: Any) -> str:
+    """Both languages, Chinese first, each in its own line."""
     local = timezone.localtime(until)
     minutes = max(1, int((until - timezone.now()).total_seconds() // 60) + 1)
     when = local.strftime("%Y-%m-%d %H:%M")
-    return (
-        f"该账户因多次密码错误已被暂时锁定，请在 {when}（约 {minutes} 分钟后）再试，"
-        f"或联系安全管理员解锁。 / This account is locked after repeated wrong passwords; "
-        f"please try again after {when} (in about {minutes} min), or ask the security "
-        f"administrator to unlock it."
+    return format_html(
+        '<span lang="zh-Hans">{}</span><br><span lang="en">{}</span>',
+        f"该账户因多次密码错误已被暂时锁定，请在 {when}（约 {minutes} 分钟后）再试，或联系安全管理员解锁。",
+        f"This account is locked after repeated wrong passwords; please try again after {when} "
+        f"(in about {minutes} min), or ask the security administrator to unlock it.",
     )
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ KIND_LABELS = {
     "admin": _("Administration"),
 }
 AUDIT_PAGE_SIZE = 50
+AUDIT_MAX_PAGE = 200  # beyond that, narrow the filter (kind, user, dates)
 
 
 class AuditFilterForm(forms.Form):
@@ -140,13 +140,22 @@ def _audit_admin(request: HttpRequest) -> HttpResponse:
             events = events.filter(at__gte=dt.datetime.combine(data["since"], dt.time.min, zone))
         if data["until"]:
             events = events.filter(at__lt=dt.datetime.combine(data["until"] + dt.timedelta(days=1), dt.time.min, zone))
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # No COUNT over the whole trail (it grows without end): fetch one row more than a page
+    # to know whether a next page exists.
+    try:
+        number = max(1, min(int(request.GET.get("page", "1")), AUDIT_MAX_PAGE))
+    except ValueError:
+        number = 1
+    start = (number - 1) * AUDIT_PAGE_SIZE
+    rows = list(events[start : start + AUDIT_PAGE_SIZE + 1])
     keep = request.GET.copy()
     keep.pop("page", None)
     context = {
         "form": form,
-        "page": page,
-        "rows": [{"e": e, "kind": KIND_LABELS.get(e.kind, e.kind)} for e in page.object_list],
+        "number": number,
+        "has_previous": number > 1,
+        "has_next": len(rows) > AUDIT_PAGE_SIZE and number < AUDIT_MAX_PAGE,
+        "rows": [{"e": e, "kind": KIND_LABELS.get(e.kind, e.kind)} for e in rows[:AUDIT_PAGE_SIZE]],
         "query": keep.urlencode(),
     }
     return render(request, "site/dashboard_audit.html", context)
