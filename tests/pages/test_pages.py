@@ -509,3 +509,16 @@ def test_audit_trail_pages_without_counting_everything(world: Any, client_for: A
     assert not second.context["has_next"]
     assert "Page 2" in second.content.decode()
     assert client.get(reverse("dashboard"), {"page": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize(("lang", "title"), [("zh-hans", "无权操作"), ("en", "Not allowed")])
+def test_expired_form_gets_a_bilingual_403(world: Any, lang: str, title: str) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.staff_a)
+    client.cookies["django_language"] = lang
+    response = client.post(reverse("registry:add_certificate", args=[world.ma.public_id]), {})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert title in html
+    assert "页面已过期" in html
+    assert "The page had expired" in html
