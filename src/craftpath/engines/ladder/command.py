@@ -109,7 +109,13 @@ def run_eligibility(argv: list[str]) -> int:
             except yaml.YAMLError as exc:
                 raise CaseError(f"案例文件不是有效的 JSON 或 YAML / the case is not valid JSON or YAML: {exc}") from exc
         result = case_result(doc, args.rulebook)
-    except (CaseError, InputError, RulebookError) as exc:
+    except RulebookError as exc:
+        print(
+            f"错误：规则文件有误，请按提示修改后重试。/ Error: a rulebook file is invalid; fix it as described.\n{exc}",
+            file=sys.stderr,
+        )
+        return 2
+    except (CaseError, InputError) as exc:
         print(f"错误 / Error: {exc}", file=sys.stderr)
         return 2
     json.dump(result, sys.stdout, ensure_ascii=False, indent=2, default=_json)

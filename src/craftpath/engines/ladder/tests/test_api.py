@@ -129,3 +129,14 @@ def test_known_occupation_list_is_checked() -> None:
     )
     with pytest.raises(InputError, match="unknown_occupation_code"):
         evaluate(inputs, load_rulebook(), dt.date(2025, 1, 1), occupations=pl.Series(["6-18-02-04"]))
+
+
+def test_command_reports_a_bad_rulebook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(CASE), encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: ladder\nid: x\nsource: s\nvalid_from: 2018-01-01\ngrades: [{grade: 2}]\n", encoding="utf-8")
+    assert run_eligibility([str(case), "--rulebook", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "规则文件有误" in err
+    assert "bad.yaml: grades[0] (clause x): missing required key 'routes'" in err
