@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import platform
 import sys
@@ -175,10 +176,12 @@ def main(argv: list[str] | None = None) -> int:
     # Cascade as shipped: cheap first, embeddings below the cascade threshold.
     coder = Coder(occ, None)
     conf_cheap = np.zeros(n)
+    conf_full = np.zeros(n)
     for f in range(args.folds):
         tr, te = np.flatnonzero(cv.folds != f), np.flatnonzero(cv.folds == f)
         w = fit_ranker(cv, tr)
         conf_cheap[te] = Coder._calibrate(probs["cheap"][te, 0], w.calib_cheap)
+        conf_full[te] = Coder._calibrate(probs["full"][te, 0], w.calib_full)
     tradeoff = []
     for thr in (0.0, 0.3, 0.5, 0.7, 0.9, 1.01):
         uf = conf_cheap < thr
@@ -219,6 +222,22 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | --- | --- | --- | --- |")
     for name, o1, o5, g1, g5 in rows:
         print(f"| {name} | {o1:.1%} | {o5:.1%} | {g1:.1%} | {g5:.1%} |")
+
+    conf = np.where(use_full, conf_full, conf_cheap)
+    right = ranked["cascade"][:, 0] == y
+    print("\ncalibration of the cascade's confidence (occupation-level rows):")
+    print("| confidence | titles | rank-1 right |")
+    print("| --- | --- | --- |")
+    edges = [0.0, 0.2, 0.4, 0.6, 0.8, 1.01]
+    for lo, hi in itertools.pairwise(edges):
+        m = occ_mask & (conf >= lo) & (conf < hi)
+        if m.any():
+            print(f"| {lo:.1f}-{min(hi, 1.0):.1f} | {int(m.sum())} | {right[m].mean():.1%} |")
+    kept = occ_mask & (conf >= coder.min_confidence)
+    print(
+        f"at min_confidence {coder.min_confidence}: {1 - kept.sum() / occ_mask.sum():.1%} of "
+        f"titles flagged; top-1 on the rest {right[kept].mean():.1%}"
+    )
 
     print("\ncascade threshold (cheap confidence below which a title is embedded):")
     print("| threshold | titles embedded | occ top-1 | occ top-5 |")

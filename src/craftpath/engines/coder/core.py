@@ -57,6 +57,8 @@ CHEAP_FEATURES = (
     "rr_knn",
     "bias_leaf3",
     "centroid_cos",
+    "suffix_name",
+    "suffix_vote",
 )
 FULL_FEATURES = (
     *CHEAP_FEATURES,
@@ -129,7 +131,7 @@ class RankerWeights:
     @classmethod
     def prior(cls) -> RankerWeights:
         """Reasonable untrained weights, used when no fitted weights are given."""
-        cheap = np.array([6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0, 2.0])
+        cheap = np.array([6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0, 2.0, 1.0, 1.0])
         full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0, 2.0]])
         return cls(cheap, full)
 
@@ -359,6 +361,20 @@ class Coder:
         norms = np.sqrt(np.asarray(cent.multiply(cent).sum(axis=0)).ravel())
         norms[norms == 0] = 1.0
         self.Tc = (cent @ sp.diags(1.0 / norms.astype(np.float32))).tocsr()
+        # Head words: Chinese titles end in what the job is (…工程师, …销售, …员).
+        self.suffix_leaves: dict[str, set[int]] = {}
+        for text, owner in zip(alias_text, alias_owner, strict=True):
+            last = text.split(" ")[-1]
+            for n in range(2, min(4, len(last)) + 1):
+                self.suffix_leaves.setdefault(last[-n:], set()).add(owner)
+        self.suffix_labels: dict[str, dict[int, int]] = {}
+        for text, leaf in zip(titles, self.title_leaf.tolist(), strict=True):
+            if leaf < 0:
+                continue
+            last = text.split(" ")[-1]
+            for n in range(2, min(4, len(last)) + 1):
+                d = self.suffix_labels.setdefault(last[-n:], {})
+                d[leaf] = d.get(leaf, 0) + 1
 
         # Embeddings of names/aliases and titles (from the cache; embed what is missing).
         self.E_alias = self._embed_known(alias_text)
@@ -428,6 +444,8 @@ class Coder:
         exact_name = np.zeros((b, n_leaf), np.float32)
         exact_alias = np.zeros((b, n_leaf), np.float32)
         contains = np.zeros((b, n_leaf), np.float32)
+        suffix_name = np.zeros((b, n_leaf), np.float32)
+        suffix_vote = np.zeros((b, n_leaf), np.float32)
         for r, q in enumerate(queries):
             if not q:
                 continue
@@ -437,6 +455,18 @@ class Coder:
                     exact_name[r, i] = 1.0
                 for i in self.exact_alias.get(key, ()):
                     exact_alias[r, i] = 1.0
+            last = segs[-1]
+            for n in range(min(4, len(last)), 1, -1):
+                suf = last[-n:]
+                for i in self.suffix_leaves.get(suf, ()):
+                    if suffix_name[r, i] == 0:
+                        suffix_name[r, i] = n / 4.0
+                labels = self.suffix_labels.get(suf)
+                if labels:
+                    total = sum(labels.values()) + 2.0
+                    for i, cnt in labels.items():
+                        if suffix_vote[r, i] == 0:
+                            suffix_vote[r, i] = cnt / total
             for seg in segs:
                 n = len(seg)
                 for size in range(min(n, self.max_alias_len), 1, -1):
@@ -462,6 +492,8 @@ class Coder:
             "rr_knn": _rr(knn_vote),
             "bias_leaf3": np.broadcast_to(self.is_leaf3, (b, n_leaf)),
             "centroid_cos": centroid_cos,
+            "suffix_name": suffix_name,
+            "suffix_vote": suffix_vote,
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
 
