@@ -23,7 +23,6 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 WELDER = "6-18-02-04"
 
@@ -69,7 +68,13 @@ def main() -> None:
     sync_occupations()
     province = do_create_organisation(None, code="B-JS", name="江苏省总工会", level="provincial", region_code="320000")
     union = do_create_organisation(
-        None, code="B-JS-001", name="基层工会", level="grassroots", kind="enterprise", region_code="320102", parent=province
+        None,
+        code="B-JS-001",
+        name="基层工会",
+        level="grassroots",
+        kind="enterprise",
+        region_code="320102",
+        parent=province,
     )
     members = [
         Member(
