@@ -8,7 +8,7 @@ Examples:
     >>> from craftpath.engines.rules import load_rulebook
     >>> plan = build_plan(load_rulebook(), dt.date(2025, 1, 1))
     >>> sorted(plan.service_years)
-    [1, 2, 6]
+    [1, 2, 5, 6, 10]
     >>> [r.id for r in plan.variants[0].routes[1]]
     ['national-2018/1/years', 'national-2018/1/apprenticeship']
 """
