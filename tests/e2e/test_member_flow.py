@@ -47,6 +47,7 @@ def test_staff_finds_a_member_and_adds_a_certificate(
     page.get_by_label("Name starts with").fill("张")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_role("link", name="张三")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "staff-member-list-en.png"), full_page=True)
     assert cast.ma.reveal_id_number() not in page.url
     page.get_by_role("link", name="张三").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("张三")
