@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from craftpath.accounts.models import User
 from craftpath.accounts.views import signed_in
@@ -108,7 +109,7 @@ def _system_admin(request: HttpRequest) -> HttpResponse:
             (_("Major groups"), occ.get(1, 0)),
             (_("Medium groups"), occ.get(2, 0)),
             (_("Minor groups"), occ.get(3, 0)),
-            (_("Occupations"), occ.get(4, 0)),
+            (pgettext_lazy("fourth level of the classification", "Occupations"), occ.get(4, 0)),
         ],
     }
     return render(request, "site/dashboard_system.html", context)
