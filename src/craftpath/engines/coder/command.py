@@ -10,7 +10,7 @@ Examples:
     >>> _ = (d / "in.txt").write_bytes("焊工\\n\\n".encode("gbk"))
     >>> run_code_occupations([str(d / "in.txt"), "--k", "1", "--out", str(d / "o.csv")])
     0
-    >>> print((d / "o.csv").read_text("utf-8").splitlines()[1])
+    >>> print((d / "o.csv").read_text("utf-8").splitlines()[1])  # doctest: +ELLIPSIS
     1,焊工,False,6-18-02-04,焊工,...
 """
 

@@ -765,6 +765,3 @@ class Coder:
             f"Coder({len(self.codes)} occupations, {len(self.alias_text)} names/aliases, "
             f"{len(self.titles)} labelled titles, {len(self.vocab)} n-grams)"
         )
-
-
-_ = (DIM, sp)
