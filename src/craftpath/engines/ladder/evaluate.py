@@ -141,9 +141,19 @@ def _service(rel: pl.DataFrame, plan: Plan, as_of_days: int) -> tuple[pl.DataFra
     fstart = pl.when(pl.col("first")).then(pl.col("s")).otherwise(None).forward_fill()
     b = b.with_columns((pl.col("gcs") - base).alias("G"), (pl.col("scs") - sbase).alias("served"), fstart.alias("fs"))
     maxg = 1 << 29  # (maxg * _HI) must stay below 2**63
+    # first starts repeat a lot: compute "+N years" once per distinct date and join it back
+    years = sorted(plan.service_years)
+    fs_dates = b.select(pl.col("fs").unique())
+    shifted = fs_dates.with_columns(
+        [
+            add_years_expr(pl.col("fs").cast(pl.Int32).cast(pl.Date), n).cast(pl.Int32).cast(pl.Int64).alias(f"_fs{n}")
+            for n in years
+        ]
+    )
+    b = b.join(shifted, on="fs", how="left", maintain_order="left")
     cols = []
-    for n in sorted(plan.service_years):
-        reach = add_years_expr(pl.col("fs").cast(pl.Date), n).cast(pl.Int32).cast(pl.Int64) + pl.col("G")
+    for n in years:
+        reach = pl.col(f"_fs{n}") + pl.col("G")
         cand = pl.when(reach <= pl.col("e")).then(reach).otherwise(pl.lit(_INF, pl.Int64))
         # reversed group id in the high bits: a global cum_min restarts at every group
         packed_min = (maxg - pl.col("gid")) * _HI + (cand + _OFF)
