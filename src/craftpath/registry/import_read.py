@@ -302,10 +302,20 @@ def _open_csv(path: Path) -> ParsedFile:
             )
         )
 
-    def all_rows() -> Iterator[Row]:
+    type_col = next((col for col, key in positions.items() if key == "record_type"), -1)
+    kinds: dict[str, str | None] = {}  # raw record_type cell -> table kind (a handful of spellings)
+
+    def kind_of(raw: str) -> str | None:
+        if raw not in kinds:
+            kinds[raw] = fmt.table_kind(raw)
+        return kinds[raw]
+
+    def all_rows(only: str | None = None) -> Iterator[Row]:
         for line, record in records():
             if line <= header_line:
                 continue
+            if only is not None and kind_of(record[type_col] if type_col < len(record) else "") != only:
+                continue  # another table's row: skip it before converting every cell
             values = {key: fmt.cell_value(record[col]) if col < len(record) else "" for col, key in positions.items()}
             if any(v != "" for v in values.values()):
                 yield line, values
@@ -320,7 +330,7 @@ def _open_csv(path: Path) -> ParsedFile:
 
     per_kind: dict[str, int] = {}
     for line, values in all_rows():
-        kind_or_none = fmt.table_kind(values.get("record_type"))
+        kind_or_none = kind_of(str(values.get("record_type") or ""))
         if kind_or_none is None:
             value = values.get("record_type", "")
             parsed.pre_problems.append(
@@ -335,9 +345,7 @@ def _open_csv(path: Path) -> ParsedFile:
         _require(kind, sheet, headers)
 
         def rows(kind: str = kind) -> Iterator[Row]:
-            for line, values in all_rows():
-                if fmt.table_kind(values.get("record_type")) == kind:
-                    yield line, values
+            return all_rows(kind)
 
         parsed.tables.append(Table(kind, sheet, headers, per_kind[kind], rows))
     if not parsed.tables and parsed.pre_problems:
