@@ -699,6 +699,9 @@ class Coder:
             ``score`` is the ranker's probability; ``confidence`` the calibrated chance
             that the rank-1 code is right.
 
+        Raises:
+            ValueError: if ``k`` is less than 1.
+
         Examples:
             >>> coder = Coder.default()
             >>> coder.code(["焊工"], k=2)["code"].to_list()[0]
@@ -706,6 +709,8 @@ class Coder:
             >>> coder.code(["🙂🙂", "123456"])["no_confident_code"].to_list()
             [True, True]
         """
+        if k < 1:
+            raise ValueError("k must be at least 1")
         threshold = self.min_confidence if min_confidence is None else min_confidence
         cols: dict[str, list[Any]] = {
             "input_index": [],
@@ -721,7 +726,7 @@ class Coder:
         for start in range(0, len(texts), batch_size):
             queries = self._prepare(texts[start : start + batch_size])
             prob, conf, details = self.score(queries, use_embeddings)
-            top = _topk_idx(prob, max(1, k))
+            top = _topk_idx(prob, k)
             for r, q in enumerate(queries):
                 c = float(conf[r])
                 if not q or c < threshold:

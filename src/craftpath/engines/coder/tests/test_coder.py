@@ -135,3 +135,9 @@ def test_small_table_and_own_labels() -> None:
     small = Coder(table, labelled)
     out = small.code(["氩弧焊工", "铆接工人", "二保焊"], k=1)
     assert out["code"].to_list() == ["6-18-02-04", "6-18-02-05", "6-18-02-04"]
+
+
+def test_k_must_be_positive(cheap_coder: Coder) -> None:
+    with pytest.raises(ValueError, match="k must be"):
+        cheap_coder.code(["焊工"], k=0)
+    assert cheap_coder.code([], k=5).height == 0
