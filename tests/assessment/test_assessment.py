@@ -170,3 +170,25 @@ def test_pages(cast: Cast) -> None:
     assert page.status_code == 200
     assert "焊工" in page.content.decode()
     assert client_for(cast.member_a).get("/assessment/").status_code == 200
+
+
+def test_event_visibility(cast: Cast) -> None:
+    event = welding_event(cast)
+    url = f"/api/assessment/events/{event.public_id}"
+    for user in (cast.staff_a, cast.province, cast.member_a):
+        assert client_for(user).get(url).status_code == 200, user.username
+    for user in (cast.staff_b, cast.member_b, cast.hr_a, cast.sysadmin):
+        assert client_for(user).get(url).status_code == 404, user.username
+    city_event = welding_event(cast, staff=cast.province)
+    assert client_for(cast.member_b).get(f"/api/assessment/events/{city_event.public_id}").status_code == 200
+    assert client_for(cast.staff_b).get(f"/api/assessment/events/{city_event.public_id}").status_code == 200
+    assert client_for(cast.staff_b).post(f"/api/assessment/events/{city_event.public_id}/publish").status_code == 404
+
+
+def test_openapi_schema_builds(cast: Cast) -> None:
+    schema = client_for(cast.staff_a).get("/api/openapi.json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert "/api/credentials/verify" in paths
+    assert "/api/assessment/events/{public_id}/publish" in paths
+    assert "/api/training/courses" in paths

@@ -2,7 +2,9 @@
 
 - Union staff manage bodies and events whose ``org_path`` lies in their subtree, and see
   candidates who are members of their subtree or sit events their subtree runs.
-- A member sees events (to register) and their own candidacies and results.
+- Events: staff see those of their subtree and of the organisations above them; a member sees
+  those of their union and the organisations above it (never a sibling district's).
+- A member sees their own candidacies and results.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from craftpath.assessment.models import AssessmentBody, AssessmentEvent, Candidate
 from craftpath.core.problems import NotFoundOrForbidden
+from craftpath.registry.models import Member
 
 
 def _staff_path(user: Any) -> str | None:
@@ -46,15 +49,24 @@ def access_body_by_public_id(user: Any, public_id: Any) -> AssessmentBody:
     return body
 
 
+def _ancestor_paths(path: str) -> list[str]:
+    """``/1/7/31/`` → ``["/1/", "/1/7/", "/1/7/31/"]``."""
+    parts = [p for p in path.split("/") if p]
+    return ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
 def events_visible_to(user: Any) -> QuerySet[AssessmentEvent]:
+    """Staff: events their subtree runs and events run above them (to register their members);
+    members: events run by their union or any organisation above it. Never a sibling's events."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return AssessmentEvent.objects.none()
     path = _staff_path(user)
     if path is not None:
-        # Staff see their subtree's events and events run above them (to register their members).
-        return AssessmentEvent.objects.all()
+        return AssessmentEvent.objects.filter(Q(org_path__startswith=path) | Q(org_path__in=_ancestor_paths(path)))
     if user.role == "member":
-        return AssessmentEvent.objects.all()
+        member_path = Member.objects.filter(user=user).values_list("org_path", flat=True).first()
+        if member_path:
+            return AssessmentEvent.objects.filter(org_path__in=_ancestor_paths(member_path))
     return AssessmentEvent.objects.none()
 
 

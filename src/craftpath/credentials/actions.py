@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from craftpath.core import crypto, events
@@ -306,6 +307,9 @@ def issue_batch(
             for row, cert in zip(rows, certs, strict=True):
                 row.certificate = cert
             IssuedCredential.objects.bulk_create(rows, batch_size=1000)
+            # Like every registry change, a new certificate bumps the member's version so that an
+            # edit form opened before it is refused rather than silently overwriting.
+            Member.objects.filter(pk__in={a.member.pk for a in chunk}).update(version=F("version") + 1)
             audit = [
                 AuditEvent(
                     actor=actor if getattr(actor, "pk", None) else None,
