@@ -19,7 +19,10 @@ DJANGO_COMMANDS = {
     "import": "import_members",
     "generate": "generate_demo",
     "advance": "advance",
+    "match": "match",
     "occupations": "occupations",
+    "import-certificates": "import_legacy_certificates",
+    "rotate-keys": "rotate_keys",
     "manage": None,  # pass-through: craftpath manage <django command> ...
 }
 
@@ -31,7 +34,10 @@ USAGE = """用法 / usage: craftpath COMMAND [options]
   import FILE        导入会员 (XLSX/CSV) / import members
   generate           生成演示或基准数据 / generate demo or benchmark data
   occupations        职业分类维护 / add or correct occupations
-  advance            批量晋级评估 / batch advancement run
+  advance            批量晋级评估 / batch advancement run (--as-of DATE --out FILE)
+  match              批量岗位匹配 / batch job matching (--out FILE)
+  import-certificates 导入历史证书 / import legacy certificate records
+  rotate-keys        轮换个人信息加密密钥 / re-seal personal data under the newest key
   eligibility CASE   单个案例评估（离线）/ evaluate one case file (offline)
   verify FILE        验证证书（离线）/ verify a certificate (offline)
   code-occupations F 职业编码（离线）/ code job titles to occupations (offline)
