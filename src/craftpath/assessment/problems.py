@@ -58,6 +58,10 @@ CATALOGUE.update(
             "Results are not published yet, so there is nothing to appeal.",
         ),
         "assessment.appeal_closed": ("该申诉已处理。", "This appeal has already been decided."),
+        "assessment.not_candidate": (
+            "该身份证号码的会员没有报名本次评价。",
+            "The member with this ID number is not registered for this assessment.",
+        ),
         "assessment.override_staff_only": (
             "只有工会工作人员可以登记破格报名，并须说明理由。",
             "Only union staff can register an exception, and they must give a reason.",
