@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         results.append(row)
         print(
             f"  {who:14} {label:34} cold {row['cold_ms']:8.1f} ms  median {row['median_ms']:7.1f} ms  "
-            f"p95 {row['p95_ms']:7.1f} ms",
+            f"p95 {row['p95_ms']:7.1f} ms  cpu {row['median_cpu_ms']:7.1f} ms",
             flush=True,
         )
 

@@ -21,9 +21,15 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=8, help="worker threads (default 8)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from pathlib import Path
+
+        from django.conf import settings
         from django.core.wsgi import get_wsgi_application
         from waitress import serve  # type: ignore[import-untyped]  # no stubs shipped
 
+        # WhiteNoise serves from the app folders (WHITENOISE_USE_FINDERS) and warns when
+        # STATIC_ROOT is missing, as it is before any collectstatic.
+        Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
         application = get_wsgi_application()
         host, port = options["host"], options["port"]
         self.stdout.write(f"craftpath 已启动 / serving on http://{host}:{port}/  (Ctrl+C 停止 / to stop)")
