@@ -247,6 +247,7 @@ def _target_frame(
         return rows.select(
             "member_id",
             "occ",
+            "_fmask",
             "current_grade",
             pl.lit(target, dtype=pl.Int8).alias("target_grade"),
             pl.lit(False).alias("eligible"),
@@ -308,6 +309,7 @@ def _target_frame(
     return lf.join(table, on="_dec", how="left", maintain_order="left").select(
         "member_id",
         "occ",
+        "_fmask",
         "current_grade",
         pl.lit(target, dtype=pl.Int8).alias("target_grade"),
         "eligible",
@@ -395,6 +397,18 @@ def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, so
         pairs = pairs.join(variant_of, on="occ", how="left").with_columns(pl.col("variant").fill_null(0))
     else:
         pairs = pairs.with_columns(pl.lit(0, dtype=pl.Int32).alias("variant"))
+    # flags travel as a per-member bit mask (cheap to carry through every target) and are
+    # turned into lists at the end with one lookup per distinct mask
+    flag_rows = pl.concat([flags, overlaps.with_columns(pl.lit("history_overlap_merged").alias("flag"))]).unique()
+    flag_codes = sorted(flag_rows["flag"].unique().to_list())
+    if flag_codes:
+        bits = {c: 1 << i for i, c in enumerate(flag_codes)}
+        fmask = flag_rows.group_by("member_id").agg(
+            pl.col("flag").replace_strict(bits, return_dtype=pl.Int64).sum().alias("_fmask")
+        )
+        pairs = pairs.join(fmask, on="member_id", how="left").with_columns(pl.col("_fmask").fill_null(0))
+    else:
+        pairs = pairs.with_columns(pl.lit(0, dtype=pl.Int64).alias("_fmask"))
     lazy = pairs.lazy()
     frames = []
     for v in plan.variants:
@@ -403,14 +417,12 @@ def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, so
             rows = lv.filter(pl.col("current_grade").is_null() | (pl.col("current_grade") < t))
             frames.append(_target_frame(rows, v.routes[t], t, v.clause_id, plan))
     out = pl.concat(frames).collect()
-    flag_rows = pl.concat([flags, overlaps.with_columns(pl.lit("history_overlap_merged").alias("flag"))]).unique()
-    if flag_rows.height:
-        fl = flag_rows.group_by("member_id").agg(pl.col("flag").sort().alias("flags"))
-        out = out.join(fl, on="member_id", how="left").with_columns(
-            pl.col("flags").fill_null(pl.lit([], dtype=pl.List(pl.Utf8)))
-        )
-    else:
-        out = out.with_columns(pl.lit([], dtype=pl.List(pl.Utf8)).alias("flags"))
+    masks = out["_fmask"].unique().to_list()
+    mask_table = pl.DataFrame(
+        {"_fmask": masks, "flags": [[c for i, c in enumerate(flag_codes) if m >> i & 1] for m in masks]},
+        schema={"_fmask": pl.Int64, "flags": pl.List(pl.Utf8)},
+    )
+    out = out.join(mask_table, on="_fmask", how="left", maintain_order="left").drop("_fmask")
     if sort:
         out = out.sort("member_id", "occ", "target_grade")
     if out.height == 0:
