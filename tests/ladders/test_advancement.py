@@ -126,3 +126,23 @@ def test_advance_command_writes_csv(careers: Cast, tmp_path: Path) -> None:
         call_command("advance", "--as-of", "2026-13-01", "--out", str(out))
     with pytest.raises(CommandError, match="T-NOPE"):
         call_command("advance", "--as-of", "2026-06-01", "--org", "T-NOPE", "--out", str(out))
+
+
+def test_whatif_shows_who_gains(careers: Cast, tmp_path: Path) -> None:
+    from craftpath.engines.rules import RULEBOOK_DIR
+
+    shipped = (RULEBOOK_DIR / "national-2018.yaml").read_text(encoding="utf-8")
+    proposal = tmp_path / "national-2018.yaml"
+    out = tmp_path / "changes.csv"
+    # A stricter proposal is a real rulebook file: validate that a syntax error is refused clearly.
+    proposal.write_text("ladder: [", encoding="utf-8")
+    with pytest.raises(CommandError, match="rulebook error"):
+        call_command(
+            "whatif", "--as-of", "2026-06-01", "--replace", f"national-2018.yaml={proposal}", stdout=io.StringIO()
+        )
+    proposal.write_text(shipped, encoding="utf-8")
+    buf = io.StringIO()
+    call_command(
+        "whatif", "--as-of", "2026-06-01", "--replace", f"national-2018.yaml={proposal}", "--out", str(out), stdout=buf
+    )
+    assert "0 members change status" in buf.getvalue()  # the same rules change nobody
