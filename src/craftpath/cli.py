@@ -20,6 +20,7 @@ DJANGO_COMMANDS = {
     "generate": "generate_demo",
     "advance": "advance",
     "match": "match",
+    "whatif": "whatif",
     "occupations": "occupations",
     "import-certificates": "import_legacy_certificates",
     "rotate-keys": "rotate_keys",
@@ -35,6 +36,7 @@ USAGE = """用法 / usage: craftpath COMMAND [options]
   generate           生成演示或基准数据 / generate demo or benchmark data
   occupations        职业分类维护 / add or correct occupations
   advance            批量晋级评估 / batch advancement run (--as-of DATE --out FILE)
+  whatif             规则调整模拟 / compare a proposed rulebook file (--replace FILE=NEW)
   match              批量岗位匹配 / batch job matching (--out FILE)
   import-certificates 导入历史证书 / import legacy certificate records
   rotate-keys        轮换个人信息加密密钥 / re-seal personal data under the newest key
