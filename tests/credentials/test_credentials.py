@@ -214,3 +214,24 @@ def test_issue_checks_the_registry_rules(cast: Cast) -> None:
             cast.staff_a, cast.ma, org=cast.district_a, occupation_code=WELDER, grade=2, issued_on=dt.date(2999, 1, 1)
         )
     assert not IssuedCredential.objects.exists()
+
+
+def test_key_api(cast: Cast) -> None:
+    _issue(cast)
+    staff = client_for(cast.staff_a)
+    keys = staff.get("/api/credentials/keys").json()
+    assert [k["state"] for k in keys] == ["active"]
+    assert client_for(cast.staff_b).get("/api/credentials/keys").json() == []
+    assert (
+        client_for(cast.member_a).post("/api/credentials/keys/rotate", {}, content_type="application/json").status_code
+        == 404
+    )
+    denied = client_for(cast.staff_b).post(
+        "/api/credentials/keys/rotate", {"org_code": "T-XW"}, content_type="application/json"
+    )
+    assert denied.status_code == 404
+    rotated = staff.post("/api/credentials/keys/rotate", {}, content_type="application/json")
+    assert rotated.status_code == 201
+    states = sorted(k["state"] for k in staff.get("/api/credentials/keys").json())
+    assert states == ["active", "retired"]
+    assert AuditEvent.objects.filter(action="rotate_issuer_key").exists()

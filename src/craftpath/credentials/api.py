@@ -11,8 +11,12 @@ from ninja import Router, Schema, Status
 
 from craftpath.core.problems import NotFoundOrForbidden
 from craftpath.credentials import actions, queries
-from craftpath.credentials.access import access_credential_by_public_id, credentials_visible_to
-from craftpath.credentials.models import IssuedCredential
+from craftpath.credentials.access import (
+    access_credential_by_public_id,
+    credentials_visible_to,
+    issuer_keys_visible_to,
+)
+from craftpath.credentials.models import IssuedCredential, IssuerKey
 from craftpath.orgs.access import access_organisation_by_code
 from craftpath.registry.access import access_member_by_public_id
 
@@ -86,6 +90,48 @@ def verify(request: HttpRequest, payload: VerifyIn) -> dict[str, Any]:
         "issuer_trusted": verdict.issuer_trusted,
         "detail": verdict.to_json(),
     }
+
+
+class KeyOut(Schema):
+    public_id: uuid.UUID
+    org_code: str
+    did: str
+    state: str
+    created_at: dt.datetime
+    retired_at: dt.datetime | None
+    revocation_list: str
+    suspension_list: str
+
+
+class RotateIn(Schema):
+    org_code: str | None = None
+
+
+def _key(k: IssuerKey) -> dict[str, Any]:
+    return {
+        "public_id": k.public_id,
+        "org_code": k.org.code,
+        "did": k.did,
+        "state": k.state,
+        "created_at": k.created_at,
+        "retired_at": k.retired_at,
+        "revocation_list": actions.status_list_url(k, "revocation"),
+        "suspension_list": actions.status_list_url(k, "suspension"),
+    }
+
+
+@router.get("/keys", response=list[KeyOut], summary="Issuer keys of my organisation and those below it")
+def list_keys(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_key(k) for k in issuer_keys_visible_to(request.user).select_related("org")[:200]]
+
+
+@router.post("/keys/rotate", response={201: KeyOut}, summary="Rotate a signing key (old certificates stay valid)")
+def rotate_key(request: HttpRequest, payload: RotateIn) -> Status[Any]:
+    user: Any = request.user
+    if user.role != "union_staff":
+        raise NotFoundOrForbidden()
+    org = access_organisation_by_code(user, payload.org_code) if payload.org_code else user.org
+    return Status(201, _key(actions.do_rotate_issuer_key(user, org)))
 
 
 @router.post("/issue", response={201: CredentialOut}, summary="Issue a signed certificate (and its registry record)")
