@@ -60,16 +60,17 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rb = load_rulebook()
     print(
-        f"machine: {platform.platform()} | {os.cpu_count()} cpus | python {platform.python_version()} | polars {pl.__version__}"
+        f"machine: {platform.platform()} | {os.cpu_count()} cpus | python {platform.python_version()}"
+        f" | polars {pl.__version__}"
     )
     print(f"load average at start: {os.getloadavg()}")
     print(f"date: {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}")
 
     # side by side on the same sample: vectorized vs per-member Python, must agree
     sample = synthetic_inputs(args.sample, seed=12345, as_of=args.as_of)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ref = reference_evaluate(sample, rb, args.as_of)
-    t_ref = time.perf_counter() - t0
+    t_ref, c_ref = time.perf_counter() - t0, time.process_time() - c0
     t0 = time.perf_counter()
     vec = evaluate(sample, rb, args.as_of)
     t_vec_sample = time.perf_counter() - t0
@@ -92,19 +93,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"generated {args.members:,} members to Parquet in {gen:.1f} s (not timed below)")
     lazy = {name: pl.scan_parquet(data / name / "*.parquet") for name in FRAMES}
     rows = eligible = 0
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     for part in evaluate_partitioned(lazy, rb, args.as_of, partition_size=args.partition):
         rows += part.height
         eligible += int(part["eligible"].sum())
-    t_full = time.perf_counter() - t0
+    t_full, c_full = time.perf_counter() - t0, time.process_time() - c0
     rate = args.members / t_full
     ref_rate = args.sample / t_ref
     print(
         f"engine: {args.members:,} members -> {rows:,} rows ({eligible:,} eligible) in {t_full:.1f} s "
-        f"= {rate:,.0f} members/s (reads Parquet, validates, evaluates all grades with earliest dates and missing codes)"
+        f"= {rate:,.0f} members/s (reads Parquet, validates, evaluates all grades with earliest dates"
+        " and missing codes)"
     )
     print(f"peak RSS: {peak_rss_gb():.2f} GB")
     print(f"ratio engine / reference (members per second): {rate / ref_rate:.1f}x")
+    # CPU seconds (all threads) do not depend on how busy a shared machine is
+    cpu_per_member = c_full / args.members
+    ref_cpu_per_member = c_ref / args.sample
+    print(
+        f"CPU time: engine {c_full:.1f} s ({cpu_per_member * 1e6:.1f} us/member, all threads), "
+        f"reference {ref_cpu_per_member * 1e6:.0f} us/member; CPU ratio {ref_cpu_per_member / cpu_per_member:.1f}x; "
+        f"on {os.cpu_count()} idle cores that is ~{args.members / (c_full / (os.cpu_count() or 1)):,.0f} members/s"
+    )
     print(f"load average at end: {os.getloadavg()}")
     if tmp:
         shutil.rmtree(tmp, ignore_errors=True)
