@@ -63,6 +63,28 @@ def test_member_next_grade_api(careers: Cast) -> None:
     assert all(m["zh"] and m["en"] for m in rows[3]["missing"])
 
 
+def test_title_pathway_is_separate(careers: Cast) -> None:
+    do_add_certificate(
+        careers.staff_a,
+        careers.ma,
+        {
+            "occupation_code": "6-18-02-04",
+            "grade": "高级工",
+            "issuer": "测试中心",
+            "number": "A-3",
+            "issued_on": "2020-05-01",
+        },
+    )
+    body = (
+        _client(careers.member_a)
+        .get(f"/api/ladders/members/{careers.ma.public_id}/next-grade", {"as_of": "2026-06-01"})
+        .json()
+    )
+    titles = {t["title_zh"]: t for t in body["title_pathway"]}
+    assert titles["助理工程师"]["eligible"] is True  # 高级工 held since 2020, 2 years needed
+    assert titles["助理工程师"]["trace"][0]["source"]
+
+
 def test_next_grade_is_scoped(careers: Cast) -> None:
     url = f"/api/ladders/members/{careers.ma.public_id}/next-grade"
     assert _client(careers.member_b).get(url).status_code == 404
@@ -146,3 +168,19 @@ def test_whatif_shows_who_gains(careers: Cast, tmp_path: Path) -> None:
         "whatif", "--as-of", "2026-06-01", "--replace", f"national-2018.yaml={proposal}", "--out", str(out), stdout=buf
     )
     assert "0 members change status" in buf.getvalue()  # the same rules change nobody
+
+
+def test_member_page_shows_title_pathway(careers: Cast) -> None:
+    do_add_certificate(
+        careers.staff_a,
+        careers.ma,
+        {
+            "occupation_code": "6-18-02-04",
+            "grade": "高级工",
+            "issuer": "测试中心",
+            "number": "A-4",
+            "issued_on": "2020-05-01",
+        },
+    )
+    page = _client(careers.member_a).get("/ladders/me/").content.decode()
+    assert "助理工程师" in page

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from craftpath.core import events
 from craftpath.engines.ladder import RESULT_SCHEMA, evaluate
+from craftpath.engines.ladder.bridge import title_bridge
 from craftpath.ladders import queries
 from craftpath.ladders.models import EligibilityRow, EligibilityRun
 from craftpath.orgs.models import Organisation
@@ -31,6 +32,12 @@ def evaluate_member(member: Member, as_of: dt.date) -> pl.DataFrame:
     return evaluate(
         inputs, queries.default_rulebook(), as_of, on_bad_input="flag", occupations=queries.occupation_codes()
     )
+
+
+def title_pathways(member: Member, as_of: dt.date) -> pl.DataFrame:
+    """The separate skills–title pathway (技能等级 → 工程技术职称), policy-rules §1.5."""
+    inputs = queries.inputs_for_members(Member.objects.filter(pk=member.pk))
+    return title_bridge(inputs.certificates, queries.default_rulebook(), as_of)
 
 
 def _rulebook_label() -> str:

@@ -42,10 +42,23 @@ class NextGradeRow(Schema):
     flags: list[str]
 
 
+class TitleRow(Schema):
+    occupation_code: str
+    title: str
+    title_zh: str
+    from_grade: int
+    eligible: bool
+    earliest_date: dt.date | None
+    missing: list[MissingOut]
+    trace: list[TraceOut]
+    unchecked: list[str]
+
+
 class NextGradeOut(Schema):
     member_id: uuid.UUID
     as_of: dt.date
     rows: list[NextGradeRow]
+    title_pathway: list[TitleRow]
 
 
 def _rows(frame_rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -64,7 +77,13 @@ def next_grade(request: HttpRequest, public_id: str, as_of: dt.date | None = Non
         raise NotFoundOrForbidden()
     day = as_of or queries.as_of_today()
     result = actions.evaluate_member(member, day).sort("occupation_code", "target_grade")
-    return {"member_id": member.public_id, "as_of": day, "rows": _rows(result.to_dicts())}
+    bridge = actions.title_pathways(member, day)
+    return {
+        "member_id": member.public_id,
+        "as_of": day,
+        "rows": _rows(result.to_dicts()),
+        "title_pathway": _rows(bridge.to_dicts()) if bridge.height else [],
+    }
 
 
 class RunIn(Schema):

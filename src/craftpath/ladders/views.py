@@ -60,6 +60,15 @@ def next_grade(request: HttpRequest, public_id: str | None = None) -> HttpRespon
     for r in rows:
         by_occupation.setdefault(r["occupation_code"], []).append(r)
     flags = sorted({f for r in rows for f in r["flags"] or []})
+    bridge = actions.title_pathways(member, as_of)
+    titles = [
+        {
+            **t,
+            "missing_text": [describe_missing(c) for c in t["missing"] or []],
+            "trace_text": describe_trace(t["trace"]),
+        }
+        for t in (bridge.to_dicts() if bridge.height else [])
+    ]
     return render(
         request,
         "ladders/next_grade.html",
@@ -69,6 +78,7 @@ def next_grade(request: HttpRequest, public_id: str | None = None) -> HttpRespon
             "groups": by_occupation,
             "flags": [describe_missing(f) for f in flags],
             "own": member.user_id == user.pk,
+            "titles": titles,
         },
     )
 
