@@ -1,0 +1,1032 @@
+"""Two-way job matching with readable, exact, block-wise scoring.
+
+The score of a (seeker, job) pair is the sum of five integer parts, in thousandths of a point
+(100 points at most with the default :class:`MatchWeights`):
+
+* occupation fit — same code > same minor group > same medium group > only shared competencies;
+* competencies — share of the job occupation's competencies the seeker holds;
+* grade — full when the seeker's grade in that occupation reaches the required grade, minus a
+  step per missing level (a grade in another occupation of the same minor group counts one
+  level lower);
+* region — same district > same city > same province > elsewhere (GB/T 2260); unknown is neutral
+  (half) and flagged;
+* pay — full when the offer reaches the expectation, proportional below it; unknown is neutral.
+
+A pair is a candidate only if the job's occupation is in the same medium group as one of the
+seeker's occupations or shares at least one competency with the seeker. Ties are broken by id
+(smaller first), so results do not depend on block size or order.
+
+Protected traits (sex, age, ethnicity, …) are never inputs: only the documented columns of the
+seekers frame are read, and the known protected columns are dropped first.
+
+Examples:
+    >>> oc = pl.DataFrame({"occupation_code": ["6-31-01-03", "6-31-01-03", "6-31-01-04"],
+    ...                    "competency_id": ["a#1", "a#2", "b#1"], "text": ["车削", "磨削", "铣削"]})
+    >>> seekers = pl.DataFrame({"seeker_id": [1], "region_code": ["440305"],
+    ...                         "pay_expectation": [6000]})
+    >>> so = pl.DataFrame({"seeker_id": [1], "occupation_code": ["6-31-01-03"], "grade": [3]})
+    >>> sc = pl.DataFrame({"seeker_id": [1, 1], "competency_id": ["a#1", "a#2"]})
+    >>> jobs = pl.DataFrame({"job_id": [10, 11, 12], "occupation_code": ["6-31-01-03",
+    ...     "6-31-01-04", "2-02-01-00"], "required_grade": [4, None, None],
+    ...     "region_code": ["440305", "440306", "440305"], "pay": [7000, 5000, 9000]})
+    >>> r = match_jobs_for_seekers(seekers, jobs, seeker_occupations=so,
+    ...     seeker_competencies=sc, occupation_competencies=oc, k=5)
+    >>> r.select("job_id", "score", "occupation_points", "grade_points").rows()
+    [(10, 95.0, 35.0, 10.0), (11, 54.666, 25.0, 15.0)]
+    >>> for part in r["explanation_en"][0].split("; "):
+    ...     print(part)
+    job 10 (6-31-01-03): same occupation +35
+    competencies 2/2 +30
+    grade: needs Technician (level 2), holds Senior worker (level 3) +10
+    region: same district +12
+    pay: meets expectation +8
+    >>> r["explanation_zh"][0].split("；")[0]
+    '岗位 10（6-31-01-03）：同一职业 +35'
+
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+import scipy.sparse as sp
+
+from craftpath.engines.grades import Grade
+from craftpath.engines.matching._hierarchy import (
+    REGION_UNKNOWN,
+    occupation_prefixes,
+    region_code_int,
+    region_tiers,
+)
+
+__all__ = [
+    "PROTECTED_COLUMNS",
+    "MatchWeights",
+    "brute_force_matches",
+    "match_jobs_for_seekers",
+    "match_seekers_for_jobs",
+]
+
+PROTECTED_COLUMNS = frozenset(
+    {
+        "sex",
+        "gender",
+        "age",
+        "birth_date",
+        "date_of_birth",
+        "birth_year",
+        "ethnicity",
+        "nation",
+        "nationality",
+        "minzu",
+        "民族",
+        "性别",
+        "年龄",
+        "出生日期",
+        "religion",
+        "marital_status",
+        "pregnancy",
+        "disability",
+        "health",
+        "political_status",
+        "hukou",
+        "household_registration",
+        "resident_id",
+        "id_number",
+        "photo",
+        "height",
+        "weight",
+    }
+)
+"""Column names dropped from seekers frames before anything else happens."""
+
+TIER_OTHER, TIER_MEDIUM, TIER_MINOR, TIER_SAME = 0, 1, 2, 3
+_TIER_NAMES = ("shared_competencies", "same_medium_group", "same_minor_group", "same_occupation")
+_TIER_ZH = ("仅有共同技能", "同一中类", "同一小类", "同一职业")
+_TIER_EN = ("shared competencies only", "same medium group", "same minor group", "same occupation")
+_REGION_NAMES = ("unknown", "elsewhere", "same_province", "same_city", "same_district")
+_REGION_ZH = ("地区不明（中性）", "外省", "同省", "同城", "同区县")
+_REGION_EN = ("unknown (neutral)", "elsewhere", "same province", "same city", "same district")
+_NEG = -(1 << 30)
+
+
+@dataclass(frozen=True)
+class MatchWeights:
+    """Points of each part in thousandths (so all arithmetic is exact integer arithmetic).
+
+    Attributes:
+        occupation: Points for (other, same medium group, same minor group, same code).
+        competencies: Points when all of the job occupation's competencies are held.
+        grade: Points when the grade requirement is met.
+        grade_step: Points lost per missing grade level.
+        region: Points for (unknown, elsewhere, province, city, district).
+        pay: Points when the pay offer reaches the expectation.
+    """
+
+    occupation: tuple[int, int, int, int] = (0, 15_000, 25_000, 35_000)
+    competencies: int = 30_000
+    grade: int = 15_000
+    grade_step: int = 5_000
+    region: tuple[int, int, int, int, int] = (6_000, 0, 4_000, 8_000, 12_000)
+    pay: int = 8_000
+    scale: int = field(default=1000, repr=False)
+
+    def grade_table(self) -> np.ndarray:
+        """``table[held + 1, required + 1]`` (held/required −1 = none)."""
+        held = np.arange(-1, 8)[:, None]
+        req = np.arange(-1, 8)[None, :]
+        short = np.maximum(req - held, 0)
+        pts = np.maximum(self.grade - self.grade_step * short, 0)
+        pts[:, 0] = self.grade
+        return pts.astype(np.int64)
+
+    @property
+    def max_other(self) -> int:
+        return max(self.region) + self.pay
+
+
+def _pay_points(expect: np.ndarray, pay: np.ndarray, full: int) -> np.ndarray:
+    """Pay part ``floor(min(pay, expect) * full / expect)`` (broadcasting, int32).
+
+    Unknown pay or expectation (NaN, negative, zero expectation) gives ``full // 2``.
+
+    Examples:
+        >>> _pay_points(np.array([6000.0, 6000.0, np.nan]), np.array([7000.0, 4500.0, 5000.0]), 8000).tolist()
+        [8000, 6000, 4000]
+    """
+    e = np.asarray(expect, dtype=np.float64)
+    p = np.asarray(pay, dtype=np.float64)
+    ue = ~(np.isfinite(e) & (e > 0))
+    up = ~(np.isfinite(p) & (p >= 0))
+    e2 = np.where(ue, 1.0, e)
+    p2 = np.where(up, 1.0, p)
+    t = np.minimum(p2, e2)
+    t *= full
+    t /= e2
+    np.floor(t, out=t)
+    pts = t.astype(np.int32)
+    half = full // 2
+    for u in (ue, up):
+        if not u.any():
+            continue
+        if u.shape == pts.shape:
+            pts[u] = half
+        elif u.ndim == 2 and u.shape[1] == 1 and u.shape[0] == pts.shape[0]:
+            pts[u[:, 0], :] = half
+        elif u.ndim == 2 and u.shape[0] == 1 and u.shape[1] == pts.shape[1]:
+            pts[:, u[0]] = half
+        else:
+            pts[np.broadcast_to(u, pts.shape)] = half
+    return pts
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+@dataclass
+class _Prepared:
+    weights: MatchWeights
+    occ_codes: list[str]
+    occ_medium: np.ndarray
+    occ_minor: np.ndarray
+    occ_nreq: np.ndarray
+    medium_ptr: np.ndarray
+    medium_occ: np.ndarray
+    seeker_ids: pl.Series
+    s_region: np.ndarray
+    s_pay: np.ndarray
+    e_ptr: np.ndarray  # seeker -> entries (CSR)
+    e_occ: np.ndarray
+    e_grade: np.ndarray
+    W: sp.csr_matrix  # seekers x competencies
+    job_ids: pl.Series
+    j_occ: np.ndarray
+    j_req: np.ndarray
+    j_region: np.ndarray
+    j_pay: np.ndarray
+    R: sp.csr_matrix  # occupations x competencies
+    comp_ids: list[str]
+    occ_comp: pl.DataFrame
+
+    @property
+    def n_seekers(self) -> int:
+        return len(self.seeker_ids)
+
+    @property
+    def n_jobs(self) -> int:
+        return len(self.job_ids)
+
+
+def _csr_index(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(keys, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(ptr, keys + 1, 1)
+    return np.cumsum(ptr), order
+
+
+def _prepare(
+    seekers: pl.DataFrame,
+    jobs: pl.DataFrame,
+    seeker_occupations: pl.DataFrame | None,
+    seeker_competencies: pl.DataFrame | None,
+    occupation_competencies: pl.DataFrame | None,
+    regions: Sequence[int] | None,
+    weights: MatchWeights,
+) -> _Prepared:
+    seekers = seekers.drop([c for c in seekers.columns if c.lower() in PROTECTED_COLUMNS])
+    for col in ("seeker_id",):
+        if col not in seekers.columns:
+            raise ValueError(f"seekers frame needs {col!r}")
+    for col in ("job_id", "occupation_code"):
+        if col not in jobs.columns:
+            raise ValueError(f"jobs frame needs {col!r}")
+    s = seekers.select(
+        "seeker_id",
+        (pl.col("region_code") if "region_code" in seekers.columns else pl.lit(None))
+        .cast(pl.String)
+        .alias("region_code"),
+        (pl.col("pay_expectation") if "pay_expectation" in seekers.columns else pl.lit(None))
+        .cast(pl.Float64)
+        .alias("pay_expectation"),
+    ).sort("seeker_id")
+    if s["seeker_id"].is_duplicated().any():
+        raise ValueError("seeker_id must be unique")
+    j = jobs.select(
+        "job_id",
+        pl.col("occupation_code").cast(pl.String),
+        (pl.col("required_grade") if "required_grade" in jobs.columns else pl.lit(None))
+        .cast(pl.Int64)
+        .alias("required_grade"),
+        (pl.col("region_code") if "region_code" in jobs.columns else pl.lit(None)).cast(pl.String).alias("region_code"),
+        (pl.col("pay") if "pay" in jobs.columns else pl.lit(None)).cast(pl.Float64).alias("pay"),
+    ).sort("job_id")
+    if j["job_id"].is_duplicated().any():
+        raise ValueError("job_id must be unique")
+    oc = (
+        occupation_competencies.select(
+            pl.col("occupation_code").cast(pl.String), pl.col("competency_id").cast(pl.String)
+        ).unique(maintain_order=True)
+        if occupation_competencies is not None
+        else pl.DataFrame(schema={"occupation_code": pl.String, "competency_id": pl.String})
+    )
+    so = (
+        seeker_occupations.select(
+            pl.col("seeker_id").cast(s.schema["seeker_id"]),
+            pl.col("occupation_code").cast(pl.String),
+            (pl.col("grade") if "grade" in seeker_occupations.columns else pl.lit(None)).cast(pl.Int64).alias("grade"),
+        )
+        if seeker_occupations is not None
+        else pl.DataFrame(schema={"seeker_id": s.schema["seeker_id"], "occupation_code": pl.String, "grade": pl.Int64})
+    )
+    sc = (
+        seeker_competencies.select(
+            pl.col("seeker_id").cast(s.schema["seeker_id"]), pl.col("competency_id").cast(pl.String)
+        ).unique()
+        if seeker_competencies is not None
+        else pl.DataFrame(schema={"seeker_id": s.schema["seeker_id"], "competency_id": pl.String})
+    )
+    occ_codes = sorted(
+        set(oc["occupation_code"].to_list())
+        | set(j["occupation_code"].to_list())
+        | set(so["occupation_code"].drop_nulls().to_list())
+    )
+    occ_index = {c: i for i, c in enumerate(occ_codes)}
+    prefixes = [occupation_prefixes(c) for c in occ_codes]
+    med_names = {m: i for i, m in enumerate(sorted({p[0] for p in prefixes}))}
+    min_names = {m: i for i, m in enumerate(sorted({p[1] for p in prefixes}))}
+    occ_medium = np.array([med_names[p[0]] for p in prefixes], dtype=np.int64)
+    occ_minor = np.array([min_names[p[1]] for p in prefixes], dtype=np.int64)
+    medium_ptr, medium_occ = _csr_index(occ_medium, len(med_names))
+    n_occ = len(occ_codes)
+
+    comp_ids = sorted(set(oc["competency_id"].to_list()))
+    {c: i for i, c in enumerate(comp_ids)}
+    occ_lookup = pl.DataFrame({"occupation_code": occ_codes, "_o": np.arange(n_occ)}, schema_overrides={"_o": pl.Int64})
+    comp_lookup = pl.DataFrame(
+        {"competency_id": comp_ids, "_c": np.arange(len(comp_ids))},
+        schema={"competency_id": pl.String, "_c": pl.Int64},
+    )
+    ocx = oc.join(occ_lookup, on="occupation_code").join(comp_lookup, on="competency_id")
+    R = sp.csr_matrix(
+        (np.ones(ocx.height, dtype=np.int32), (ocx["_o"].to_numpy(), ocx["_c"].to_numpy())),
+        shape=(n_occ, len(comp_ids)),
+    )
+    R.data[:] = 1
+    occ_nreq = np.diff(R.indptr).astype(np.int64)
+
+    s_lookup = pl.DataFrame({"seeker_id": s["seeker_id"], "_s": np.arange(s.height, dtype=np.int64)})
+    scx = sc.join(s_lookup, on="seeker_id").join(comp_lookup, on="competency_id")
+    W = sp.csr_matrix(
+        (np.ones(scx.height, dtype=np.int32), (scx["_s"].to_numpy(), scx["_c"].to_numpy())),
+        shape=(s.height, len(comp_ids)),
+    )
+    W.data[:] = 1
+    sox = (
+        so.join(s_lookup, on="seeker_id")
+        .join(occ_lookup, on="occupation_code")
+        .group_by(["_s", "_o"])
+        .agg(pl.col("grade").max())
+        .sort(["_s", "_o"])
+    )
+    e_seeker = sox["_s"].to_numpy()
+    e_ptr = np.searchsorted(e_seeker, np.arange(s.height + 1)).astype(np.int64)
+    e_grade = sox["grade"].fill_null(-1).to_numpy().astype(np.int64)
+    return _Prepared(
+        weights=weights,
+        occ_codes=occ_codes,
+        occ_medium=occ_medium,
+        occ_minor=occ_minor,
+        occ_nreq=occ_nreq,
+        medium_ptr=medium_ptr,
+        medium_occ=medium_occ,
+        seeker_ids=s["seeker_id"],
+        s_region=region_code_int(s["region_code"].to_list(), regions),
+        s_pay=s["pay_expectation"].fill_null(float("nan")).to_numpy().astype(np.float64),
+        e_ptr=e_ptr,
+        e_occ=sox["_o"].to_numpy().astype(np.int64),
+        e_grade=np.clip(e_grade, -1, 7),
+        W=W,
+        job_ids=j["job_id"],
+        j_occ=np.array([occ_index[c] for c in j["occupation_code"].to_list()], dtype=np.int64),
+        j_req=np.clip(j["required_grade"].fill_null(-1).to_numpy().astype(np.int64), -1, 7),
+        j_region=region_code_int(j["region_code"].to_list(), regions),
+        j_pay=j["pay"].fill_null(float("nan")).to_numpy().astype(np.float64),
+        R=R,
+        comp_ids=comp_ids,
+        occ_comp=oc,
+    )
+
+
+# --------------------------------------------------------------------------- pair tables
+
+
+def _expand(ptr: np.ndarray, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and CSR member indices for rows ``idx`` of a CSR pointer array."""
+    starts, counts = ptr[idx], ptr[idx + 1] - ptr[idx]
+    total = int(counts.sum())
+    pos = np.repeat(np.arange(len(idx)), counts)
+    offs = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return pos, np.repeat(starts, counts) + offs
+
+
+def _pair_tables(
+    p: _Prepared, s_idx: np.ndarray, occ: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Tier, competency count and held grade for seekers ``s_idx`` × occupations ``occ``.
+
+    Returns ``(tier, count, held, eligible)`` each shaped ``(len(s_idx), len(occ))``.
+    """
+    ns, no = len(s_idx), len(occ)
+    tier = np.zeros((ns, no), dtype=np.int64)
+    held = np.full((ns, no), -1, dtype=np.int64)
+    rows, ent = _expand(p.e_ptr, s_idx)
+    if len(ent):
+        eo = p.e_occ[ent]
+        same = eo[:, None] == occ[None, :]
+        minor = p.occ_minor[eo][:, None] == p.occ_minor[occ][None, :]
+        medium = p.occ_medium[eo][:, None] == p.occ_medium[occ][None, :]
+        t = np.where(same, TIER_SAME, np.where(minor, TIER_MINOR, np.where(medium, TIER_MEDIUM, 0)))
+        g = p.e_grade[ent][:, None]
+        h = np.where(same, g, np.where(minor & (g >= 0), g - 1, -1))
+        if len(np.unique(rows)) == len(rows):
+            tier[rows] = t
+            held[rows] = h
+        else:
+            np.maximum.at(tier, rows, t)
+            np.maximum.at(held, rows, h)
+    cnt = np.asarray((p.W[s_idx] @ p.R[occ].T).toarray(), dtype=np.int64)
+    eligible = (tier > 0) | (cnt > 0)
+    return tier, cnt, held, eligible
+
+
+def _cov_points(cnt: np.ndarray, nreq: np.ndarray, full: int) -> np.ndarray:
+    safe = np.maximum(nreq, 1)
+    return np.where(nreq > 0, (full * cnt) // safe, full // 2)
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+def _merge_topk(top_key: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
+    """Merge a running top-k (rows × k) with a new block (rows × c) of unique keys.
+
+    A key is ``score << shift | (mask - index)``, so the kept index is read back from the key.
+    """
+    allk = np.concatenate([top_key, key], axis=1)
+    if allk.shape[1] > k:
+        allk.partition(allk.shape[1] - k, axis=1)
+        allk = allk[:, -k:]
+    return allk
+
+
+def _finish(
+    top_key: np.ndarray, shift: int, rows: np.ndarray, count=None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    keep = top_key >= 0
+    rr = np.broadcast_to(np.arange(len(rows))[:, None], top_key.shape)[keep]
+    tk = top_key[keep]
+    tc = ((1 << shift) - 1) - (tk & ((1 << shift) - 1))
+    cnt = count(rr, tc) if count is not None and len(tc) else np.zeros(len(tc), np.int64)
+    return rows[rr], tc, tk, cnt
+
+
+def _jobs_block(p: _Prepared, rows: np.ndarray, k: int, budget: int, ctx: dict) -> tuple:
+    """Top-k jobs for a block of seekers (exact; occupations pruned by upper bounds)."""
+    w = p.weights
+    jptr, jorder = ctx["occ_jobs"]
+    njobs_occ = np.diff(jptr)
+    shift = max(1, (p.n_jobs - 1).bit_length())
+    mask = (1 << shift) - 1
+    _, ent = _expand(p.e_ptr, rows)
+    meds = np.unique(p.occ_medium[p.e_occ[ent]])
+    _, mem = _expand(p.medium_ptr, meds)
+    cov_occ = np.unique((p.W[rows] @ p.R.T).indices).astype(np.int64)
+    occ = np.union1d(p.medium_occ[mem], cov_occ)
+    occ = occ[njobs_occ[occ] > 0]
+    B = len(rows)
+    top_key = np.full((B, k), -1, dtype=np.int64)
+    if len(occ) == 0:
+        return _finish(top_key, shift, rows)
+    tier, cnt, held, elig = _pair_tables(p, rows, occ)
+    gt = w.grade_table()
+    base = np.asarray(w.occupation)[tier] + _cov_points(cnt, p.occ_nreq[occ][None, :], w.competencies)
+    ub = np.where(elig, base + gt[held + 1, ctx["minreq"][occ][None, :] + 1] + w.max_other, _NEG)
+    base32 = np.where(elig, base, _NEG).astype(np.int32)
+    held9 = ((held + 1) * 9).astype(np.int32)
+    gflat = gt.ravel().astype(np.int32)
+    done = np.zeros(len(occ), dtype=bool)
+    local = np.full(len(p.occ_codes), -1, dtype=np.int64)
+    local[occ] = np.arange(len(occ))
+    s_reg = p.s_region[rows][:, None]
+    s_pay = p.s_pay[rows][:, None]
+    col_budget = max(budget // B, 1)
+    step = min(col_budget, max(2 * k, 64))
+    region_pts = np.asarray(w.region, dtype=np.int32)
+    while True:
+        full = (top_key >= 0).all(axis=1)
+        thr = np.where(full, top_key.min(axis=1) >> shift, _NEG + 1)[:, None]
+        need = ~done & (ub >= thr).any(axis=0)
+        if not need.any():
+            break
+        idx = np.flatnonzero(need)
+        idx = idx[np.argsort(-ub[:, idx].max(axis=0), kind="stable")]
+        sizes = njobs_occ[occ[idx]]
+        take = max(1, int(np.searchsorted(np.cumsum(sizes), step, side="left")) + 1)
+        chosen = idx[:take]
+        done[chosen] = True
+        _, jpos = _expand(jptr, occ[chosen])
+        cols = jorder[jpos]
+        for a in range(0, len(cols), col_budget):
+            c = cols[a : a + col_budget]
+            lc = local[p.j_occ[c]]
+            gi = held9[:, lc]
+            gi += (p.j_req[c] + 1).astype(np.int32)[None, :]
+            S = gflat.take(gi)
+            S += base32[:, lc]
+            ru, rinv = np.unique(p.j_region[c], return_inverse=True)
+            S += region_pts[region_tiers(s_reg, ru[None, :])][:, rinv]
+            S += _pay_points(s_pay, p.j_pay[c][None, :], w.pay)
+            key = np.left_shift(S, shift, dtype=np.int64)
+            key |= (mask - c)[None, :]
+            top_key = _merge_topk(top_key, key, k)
+    return _finish(top_key, shift, rows, lambda r, c: cnt[r, local[p.j_occ[c]]])
+
+
+def _seekers_block(p: _Prepared, rows: np.ndarray, o: int, k: int, budget: int, ctx: dict) -> tuple:
+    """Top-k seekers for a block of jobs that all have occupation ``o``.
+
+    Candidates come in stages — holders of ``o`` and seekers sharing its competencies, then the
+    rest of its minor group, then its medium group — and a stage is skipped once its best
+    possible score is below every row's k-th score.
+    """
+    w = p.weights
+    shift = max(1, (p.n_seekers - 1).bit_length())
+    mask = (1 << shift) - 1
+    B = len(rows)
+    top_key = np.full((B, k), -1, dtype=np.int64)
+    gt = w.grade_table()
+    req = p.j_req[rows]
+    ru, rinv = np.unique(p.j_region[rows], return_inverse=True)
+    j_pay = p.j_pay[rows][:, None]
+    col_budget = max(budget // B, 1)
+    region_pts = np.asarray(w.region)
+    cov0 = int(_cov_points(np.zeros(1, np.int64), p.occ_nreq[o : o + 1], w.competencies)[0])
+    optr, oseek = ctx["occ_seekers"]
+    mptr, mseek = ctx["minor_seekers"]
+    dptr, dseek = ctx["medium_seekers"]
+    ct = ctx["CT"]
+    mi, me = p.occ_minor[o], p.occ_medium[o]
+    stages = [
+        (None, lambda: np.union1d(oseek[optr[o] : optr[o + 1]], ct.indices[ct.indptr[o] : ct.indptr[o + 1]])),
+        (w.occupation[TIER_MINOR], lambda: mseek[mptr[mi] : mptr[mi + 1]]),
+        (w.occupation[TIER_MEDIUM], lambda: dseek[dptr[me] : dptr[me + 1]]),
+    ]
+    seen = np.zeros(0, dtype=np.int64)
+    got_s: list[np.ndarray] = []
+    got_c: list[np.ndarray] = []
+    for bound, members in stages:
+        if bound is not None:
+            full = (top_key >= 0).all(axis=1)
+            best = bound + cov0 + w.grade + w.max_other
+            if full.all() and best < (top_key.min(axis=1) >> shift).min():
+                break
+        cand = np.setdiff1d(members(), seen, assume_unique=True).astype(np.int64)
+        if len(cand) == 0:
+            continue
+        seen = np.union1d(seen, cand)
+        tier, cnt, held, elig = _pair_tables(p, cand, np.array([o]))
+        tier, cnt, held, elig = tier[:, 0], cnt[:, 0], held[:, 0], elig[:, 0]
+        cand, tier, cnt, held = cand[elig], tier[elig], cnt[elig], held[elig]
+        got_s.append(cand)
+        got_c.append(cnt)
+        base = np.asarray(w.occupation)[tier] + _cov_points(cnt, p.occ_nreq[o], w.competencies)
+        A = base[:, None] + gt[held + 1]  # (cand, 9)
+        ub = base + gt[held + 1, req.min() + 1] + w.max_other
+        order = np.lexsort((cand, -ub))
+        cand, A, ub = cand[order], A[order], ub[order]
+        pos = 0
+        while pos < len(cand):
+            full = (top_key >= 0).all(axis=1)
+            if full.all() and ub[pos] < (top_key.min(axis=1) >> shift).min():
+                break
+            c = cand[pos : pos + col_budget]
+            S = A[pos : pos + col_budget].T[req + 1]
+            S += region_pts[region_tiers(ru[:, None], p.s_region[c][None, :])][rinv]
+            S += _pay_points(p.s_pay[c][None, :], j_pay, w.pay)
+            key = (S << shift) | (mask - c)[None, :]
+            top_key = _merge_topk(top_key, key, k)
+            pos += col_budget
+
+    def count(_r: np.ndarray, c: np.ndarray) -> np.ndarray:
+        gs, gc = np.concatenate(got_s), np.concatenate(got_c)
+        o_ = np.argsort(gs)
+        return gc[o_][np.searchsorted(gs[o_], c)]
+
+    return _finish(top_key, shift, rows, count)
+
+
+def _run(tasks: list, fn, n_jobs: int) -> list:
+    if n_jobs <= 1 or len(tasks) <= 1:
+        return [fn(t) for t in tasks]
+    with ThreadPoolExecutor(max_workers=n_jobs) as pool:
+        return list(pool.map(fn, tasks))
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _parts(p: _Prepared, s: np.ndarray, j: np.ndarray, cnt: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Score parts for flat (seeker, job) index pairs (any length)."""
+    w = p.weights
+    n = len(s)
+    tier = np.zeros(n, dtype=np.int64)
+    held = np.full(n, -1, dtype=np.int64)
+    jo = p.j_occ[j]
+    counts = p.e_ptr[s + 1] - p.e_ptr[s]
+    if counts.sum():
+        pair = np.repeat(np.arange(n), counts)
+        ent = np.repeat(p.e_ptr[s], counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+        eo, o = p.e_occ[ent], jo[pair]
+        same = eo == o
+        minor = p.occ_minor[eo] == p.occ_minor[o]
+        medium = p.occ_medium[eo] == p.occ_medium[o]
+        t = np.where(same, TIER_SAME, np.where(minor, TIER_MINOR, np.where(medium, TIER_MEDIUM, 0)))
+        g = p.e_grade[ent]
+        h = np.where(same, g, np.where(minor & (g >= 0), g - 1, -1))
+        np.maximum.at(tier, pair, t)
+        np.maximum.at(held, pair, h)
+    if cnt is None:
+        cnt = np.asarray(p.W[s].multiply(p.R[jo]).sum(axis=1)).ravel().astype(np.int64)
+    nreq = p.occ_nreq[jo]
+    rt = region_tiers(p.s_region[s], p.j_region[j])
+    parts = {
+        "occupation_points": np.asarray(w.occupation)[tier],
+        "competency_points": _cov_points(cnt, nreq, w.competencies),
+        "grade_points": w.grade_table()[held + 1, p.j_req[j] + 1],
+        "region_points": np.asarray(w.region)[rt],
+        "pay_points": _pay_points(p.s_pay[s], p.j_pay[j], w.pay),
+    }
+    parts["_tier"] = tier
+    parts["_held"] = held
+    parts["_cnt"] = cnt
+    parts["_nreq"] = nreq
+    parts["_region_tier"] = rt
+    return parts
+
+
+def _grade_text(g: int, zh: bool) -> str:
+    if g < 0:
+        return "无" if zh else "none"
+    return Grade(g).zh if zh else Grade(g).en
+
+
+def _explain(p: _Prepared, parts: dict[str, np.ndarray], s: np.ndarray, j: np.ndarray) -> tuple[list[str], list[str]]:
+    sc = p.weights.scale
+    zh_out, en_out = [], []
+    occ_codes = p.occ_codes
+    for i in range(len(s)):
+        jj = j[i]
+        code = occ_codes[p.j_occ[jj]]
+        t = int(parts["_tier"][i])
+        if t == 0:
+            t_zh, t_en = _TIER_ZH[0], _TIER_EN[0]
+        else:
+            t_zh, t_en = _TIER_ZH[t], _TIER_EN[t]
+        occ_pts = parts["occupation_points"][i] / sc
+        cov_pts = parts["competency_points"][i] / sc
+        g_pts = parts["grade_points"][i] / sc
+        r_pts = parts["region_points"][i] / sc
+        pay_pts = parts["pay_points"][i] / sc
+        cnt, nreq = int(parts["_cnt"][i]), int(parts["_nreq"][i])
+        req, held = int(p.j_req[jj]), int(parts["_held"][i])
+        rt = int(parts["_region_tier"][i])
+        cov_zh = f"技能覆盖 {cnt}/{nreq}" if nreq else "职业未列技能（中性）"
+        cov_en = f"competencies {cnt}/{nreq}" if nreq else "no competencies listed (neutral)"
+        if req < 0:
+            g_zh, g_en = "不限等级", "no grade required"
+        else:
+            g_zh = f"要求{_grade_text(req, True)}，持有{_grade_text(held, True)}"
+            g_en = f"needs {_grade_text(req, False)}, holds {_grade_text(held, False)}"
+        e, pay = p.s_pay[s[i]], p.j_pay[jj]
+        if not (np.isfinite(e) and np.isfinite(pay) and e > 0):
+            pay_zh, pay_en = "薪酬不明（中性）", "pay unknown (neutral)"
+        elif pay >= e:
+            pay_zh, pay_en = "达到期望薪酬", "meets expectation"
+        else:
+            pay_zh, pay_en = f"低于期望 {pay:.0f}/{e:.0f}", f"below expectation {pay:.0f}/{e:.0f}"
+        zh_out.append(
+            f"岗位 {p.job_ids[int(jj)]}（{code}）：{t_zh} +{occ_pts:g}；{cov_zh} +{cov_pts:g}；"
+            f"等级：{g_zh} +{g_pts:g}；地区：{_REGION_ZH[rt]} +{r_pts:g}；薪酬：{pay_zh} +{pay_pts:g}"
+        )
+        en_out.append(
+            f"job {p.job_ids[int(jj)]} ({code}): {t_en} +{occ_pts:g}; {cov_en} +{cov_pts:g}; "
+            f"grade: {g_en} +{g_pts:g}; region: {_REGION_EN[rt]} +{r_pts:g}; pay: {pay_en} +{pay_pts:g}"
+        )
+    return zh_out, en_out
+
+
+def _covered_missing(p: _Prepared, s: np.ndarray, j: np.ndarray) -> tuple[pl.Series, pl.Series]:
+    covered, missing = [], []
+    for si, ji in zip(s.tolist(), j.tolist(), strict=True):
+        have = set(p.W.indices[p.W.indptr[si] : p.W.indptr[si + 1]].tolist())
+        o = int(p.j_occ[ji])
+        req = p.R.indices[p.R.indptr[o] : p.R.indptr[o + 1]].tolist()
+        covered.append(sorted(p.comp_ids[c] for c in req if c in have))
+        missing.append(sorted(p.comp_ids[c] for c in req if c not in have))
+    return (
+        pl.Series("competencies_covered", covered, dtype=pl.List(pl.String)),
+        pl.Series("competencies_missing", missing, dtype=pl.List(pl.String)),
+    )
+
+
+def _result_frame(
+    p: _Prepared,
+    s: np.ndarray,
+    j: np.ndarray,
+    rank: np.ndarray,
+    explain: bool,
+    seekers_first: bool,
+    cnt: np.ndarray | None = None,
+) -> pl.DataFrame:
+    parts = _parts(p, s, j, cnt)
+    sc = p.weights.scale
+    names = ["occupation_points", "competency_points", "grade_points", "region_points", "pay_points"]
+    total = sum(parts[n] for n in names)
+    pay_known = np.isfinite(p.s_pay[s]) & np.isfinite(p.j_pay[j]) & (p.s_pay[s] > 0)
+    cols: dict[str, object] = {
+        "seeker_id": p.seeker_ids.gather(s) if len(s) else p.seeker_ids.clear(),
+        "job_id": p.job_ids.gather(j) if len(j) else p.job_ids.clear(),
+        "rank": pl.Series("rank", rank, dtype=pl.Int32),
+        "score": pl.Series("score", np.asarray(total) / sc, dtype=pl.Float64),
+        "occupation_code": pl.Series(p.occ_codes, dtype=pl.String).gather(p.j_occ[j]),
+        "occupation_tier": pl.Series(_TIER_NAMES, dtype=pl.String).gather(parts["_tier"]),
+        "region_tier": pl.Series(_REGION_NAMES, dtype=pl.String).gather(parts["_region_tier"]),
+    }
+    for n in names:
+        cols[n] = pl.Series(n, parts[n] / sc, dtype=pl.Float64)
+    cols["competencies_held"] = pl.Series(parts["_cnt"], dtype=pl.Int64)
+    cols["competencies_required"] = pl.Series(parts["_nreq"], dtype=pl.Int64)
+    cols["_f1"] = pl.Series(parts["_region_tier"] == REGION_UNKNOWN)
+    cols["_f2"] = pl.Series(parts["_nreq"] == 0)
+    cols["_f3"] = pl.Series(~pay_known)
+    frame = pl.DataFrame(cols)
+    frame = frame.with_columns(
+        pl.concat_list(
+            pl.when(pl.col(f)).then(pl.lit(name)).otherwise(pl.lit(None, dtype=pl.String))
+            for f, name in (
+                ("_f1", "region_unknown"),
+                ("_f2", "competencies_unlisted"),
+                ("_f3", "pay_unknown"),
+            )
+        )
+        .list.drop_nulls()
+        .alias("flags")
+    ).drop("_f1", "_f2", "_f3")
+    if explain:
+        cov, miss = _covered_missing(p, s, j)
+        zh, en = _explain(p, parts, s, j)
+        frame = frame.with_columns(cov, miss, pl.Series("explanation_zh", zh), pl.Series("explanation_en", en))
+    if not seekers_first:
+        frame = frame.select("job_id", "seeker_id", *[c for c in frame.columns if c not in ("job_id", "seeker_id")])
+    return frame
+
+
+def _ranks(group: np.ndarray) -> np.ndarray:
+    if len(group) == 0:
+        return np.zeros(0, dtype=np.int32)
+    start = np.r_[True, group[1:] != group[:-1]]
+    idx = np.arange(len(group))
+    first = np.maximum.accumulate(np.where(start, idx, 0))
+    return (idx - first + 1).astype(np.int32)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def match_jobs_for_seekers(
+    seekers: pl.DataFrame,
+    jobs: pl.DataFrame,
+    *,
+    seeker_occupations: pl.DataFrame | None = None,
+    seeker_competencies: pl.DataFrame | None = None,
+    occupation_competencies: pl.DataFrame | None = None,
+    regions: Sequence[int] | None = None,
+    k: int = 10,
+    weights: MatchWeights | None = None,
+    block_size: int = 1024,
+    budget: int = 1 << 21,
+    n_jobs: int | None = None,
+    explain: bool = True,
+) -> pl.DataFrame:
+    """Top-k jobs for every seeker.
+
+    Args:
+        seekers: ``seeker_id (unique), region_code (GB/T 2260, nullable), pay_expectation
+            (monthly CNY, nullable)``. Any other column is ignored; protected-trait columns
+            (:data:`PROTECTED_COLUMNS`) are dropped before anything else.
+        jobs: ``job_id (unique), occupation_code, required_grade (0–7, nullable), region_code
+            (nullable), pay (monthly CNY, nullable)``.
+        seeker_occupations: ``seeker_id, occupation_code, grade (nullable)`` — e.g.
+            ``WorkerProfile.grades`` renamed.
+        seeker_competencies: ``seeker_id, competency_id``.
+        occupation_competencies: ``occupation_code, competency_id[, text]``.
+        regions: Known region codes (6-digit ints); codes outside it count as unknown.
+        k: Results per seeker.
+        weights: Part weights.
+        block_size: Seekers per block (results do not depend on it).
+        budget: Score-matrix cells per block (bounds memory: ~16 bytes per cell).
+        n_jobs: Worker threads (default: CPU count).
+        explain: Add covered/missing competency lists and Chinese/English explanations.
+
+    Returns:
+        One row per (seeker, job), ``rank`` 1..k by score then ``job_id``: ``seeker_id, job_id,
+        rank, score, occupation_code, occupation_tier, region_tier, occupation_points,
+        competency_points, grade_points, region_points, pay_points, competencies_held,
+        competencies_required, flags`` and, with ``explain``, ``competencies_covered,
+        competencies_missing, explanation_zh, explanation_en``.
+    """
+    p = _prepare(
+        seekers,
+        jobs,
+        seeker_occupations,
+        seeker_competencies,
+        occupation_competencies,
+        regions,
+        weights or MatchWeights(),
+    )
+    jptr, jorder = _csr_index(p.j_occ, len(p.occ_codes))
+    minreq = np.full(len(p.occ_codes), 7, dtype=np.int64)
+    np.minimum.at(minreq, p.j_occ, p.j_req)
+    ctx = {"occ_jobs": (jptr, jorder), "minreq": minreq}
+    # blocks of seekers sharing their first held occupation, so that they share candidates
+    has = np.diff(p.e_ptr) > 0
+    first = np.full(p.n_seekers, -1, dtype=np.int64)
+    first[has] = p.e_occ[p.e_ptr[:-1][has]]
+    order = np.lexsort((np.arange(p.n_seekers), first))
+    blocks = _cut_blocks(order, first[order], block_size)
+    out = _run(
+        blocks,
+        lambda b: _jobs_block(p, np.sort(b), k, budget, ctx),
+        n_jobs or os.cpu_count() or 1,
+    )
+    return _assemble(p, out, explain, seekers_first=True)
+
+
+def _cut_blocks(order: np.ndarray, group: np.ndarray, size: int) -> list[np.ndarray]:
+    """Cut ``order`` into blocks of at most ``size``, preferring cuts where ``group`` changes."""
+    blocks, start, n = [], 0, len(order)
+    change = np.flatnonzero(np.r_[group[1:] != group[:-1], True]) + 1
+    min_rows = 0
+    while start < n:
+        stop = min(start + size, n)
+        if stop < n:
+            c = change[(change > start + min_rows) & (change <= stop)]
+            if len(c):
+                stop = int(c[0])
+        blocks.append(order[start:stop])
+        start = stop
+    return blocks
+
+
+def _assemble(p: _Prepared, out: list, explain: bool, seekers_first: bool) -> pl.DataFrame:
+    if out:
+        r, c, key, cnt = (np.concatenate([o[i] for o in out]) for i in range(4))
+    else:
+        r = c = key = cnt = np.zeros(0, dtype=np.int64)
+    order = np.lexsort((-key, r))
+    r, c, cnt = r[order], c[order], cnt[order]
+    rank = _ranks(r)
+    if seekers_first:
+        return _result_frame(p, r, c, rank, explain, True, cnt)
+    return _result_frame(p, c, r, rank, explain, False, cnt)
+
+
+def match_seekers_for_jobs(
+    seekers: pl.DataFrame,
+    jobs: pl.DataFrame,
+    *,
+    seeker_occupations: pl.DataFrame | None = None,
+    seeker_competencies: pl.DataFrame | None = None,
+    occupation_competencies: pl.DataFrame | None = None,
+    regions: Sequence[int] | None = None,
+    k: int = 10,
+    weights: MatchWeights | None = None,
+    block_size: int = 256,
+    budget: int = 1 << 21,
+    n_jobs: int | None = None,
+    explain: bool = True,
+) -> pl.DataFrame:
+    """Top-k candidates (seekers) for every job; same score as :func:`match_jobs_for_seekers`.
+
+    Arguments are those of :func:`match_jobs_for_seekers` (``block_size`` counts jobs).
+
+    Returns:
+        One row per (job, seeker), ``rank`` 1..k by score then ``seeker_id``, columns as in
+        :func:`match_jobs_for_seekers` with ``job_id`` first.
+
+    Examples:
+        >>> seekers = pl.DataFrame({"seeker_id": ["s1", "s2"], "region_code": ["110101", None],
+        ...                         "pay_expectation": [8000, None]})
+        >>> so = pl.DataFrame({"seeker_id": ["s1", "s2"],
+        ...                    "occupation_code": ["4-01-02-01", "4-01-02-02"], "grade": [2, 2]})
+        >>> jobs = pl.DataFrame({"job_id": ["j1"], "occupation_code": ["4-01-02-01"],
+        ...     "required_grade": [2], "region_code": ["110105"], "pay": [6000]})
+        >>> r = match_seekers_for_jobs(seekers, jobs, seeker_occupations=so, k=2)
+        >>> r.select("seeker_id", "score", "region_tier").rows()
+        [('s1', 79.0, 'same_city'), ('s2', 60.0, 'unknown')]
+        >>> r["flags"].to_list()[1]
+        ['region_unknown', 'competencies_unlisted', 'pay_unknown']
+    """
+    p = _prepare(
+        seekers,
+        jobs,
+        seeker_occupations,
+        seeker_competencies,
+        occupation_competencies,
+        regions,
+        weights or MatchWeights(),
+    )
+    ns = max(p.n_seekers, 1)
+    e_seeker = np.repeat(np.arange(p.n_seekers), np.diff(p.e_ptr))
+
+    def index(group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+        pairs = np.unique(group * ns + e_seeker)
+        ptr = np.searchsorted(pairs // ns, np.arange(n_groups + 1))
+        return ptr, pairs % ns
+
+    ctx = {
+        "occ_seekers": index(p.e_occ, len(p.occ_codes)),
+        "minor_seekers": index(p.occ_minor[p.e_occ], int(p.occ_minor.max(initial=0)) + 1),
+        "medium_seekers": index(p.occ_medium[p.e_occ], int(p.occ_medium.max(initial=0)) + 1),
+        "CT": (p.R @ p.W.T).tocsr(),
+    }
+    jptr, jorder = _csr_index(p.j_occ, len(p.occ_codes))
+    tasks: list[tuple[int, np.ndarray]] = []
+    for o in np.flatnonzero(np.diff(jptr)):
+        js = np.sort(jorder[jptr[o] : jptr[o + 1]])
+        tasks.extend((int(o), js[a : a + block_size]) for a in range(0, len(js), block_size))
+    out = _run(
+        tasks,
+        lambda t: _seekers_block(p, t[1], t[0], k, budget, ctx),
+        n_jobs or os.cpu_count() or 1,
+    )
+    return _assemble(p, out, explain, seekers_first=False)
+
+
+def brute_force_matches(
+    seekers: pl.DataFrame,
+    jobs: pl.DataFrame,
+    *,
+    seeker_occupations: pl.DataFrame | None = None,
+    seeker_competencies: pl.DataFrame | None = None,
+    occupation_competencies: pl.DataFrame | None = None,
+    regions: Sequence[int] | None = None,
+    k: int = 10,
+    weights: MatchWeights | None = None,
+    direction: str = "jobs_for_seekers",
+    seeker_sample: Sequence[object] | None = None,
+    rows_per_block: int = 64,
+) -> pl.DataFrame:
+    """Reference implementation: the full score matrix, row block by row block, no pruning.
+
+    Computes tiers from the code prefixes and competency overlap with a dense product, then
+    sorts every row completely. Used by tests and ``benchmarks/match.py`` to check the fast
+    paths; ``seeker_sample`` restricts the seekers (rows) scored for ``jobs_for_seekers``.
+
+    Returns:
+        ``seeker_id, job_id, rank, score`` (``jobs_for_seekers``) or ``job_id, seeker_id, rank,
+        score`` (``seekers_for_jobs``).
+    """
+    p = _prepare(
+        seekers,
+        jobs,
+        seeker_occupations,
+        seeker_competencies,
+        occupation_competencies,
+        regions,
+        weights or MatchWeights(),
+    )
+    w = p.weights
+    gt = w.grade_table()
+    occ_arr = np.array(p.occ_codes, dtype=object)
+    pref = [occupation_prefixes(c) for c in p.occ_codes]
+    med = np.array([x[0] for x in pref], dtype=object)
+    minr = np.array([x[1] for x in pref], dtype=object)
+    nreq = np.asarray(p.R.sum(axis=1)).ravel().astype(np.int64)
+
+    def score_rows(si: np.ndarray) -> np.ndarray:
+        ns = len(si)
+        tier = np.zeros((ns, p.n_jobs), dtype=np.int64)
+        held = np.full((ns, p.n_jobs), -1, dtype=np.int64)
+        jc = occ_arr[p.j_occ]
+        jmi, jme = minr[p.j_occ], med[p.j_occ]
+        er, ent = _expand(p.e_ptr, si)
+        for a in range(0, len(ent), 256):
+            r, e = er[a : a + 256], ent[a : a + 256]
+            o, g = p.e_occ[e][:, None], p.e_grade[e][:, None]
+            same = jc[None, :] == occ_arr[o]
+            mi = jmi[None, :] == minr[o]
+            me = jme[None, :] == med[o]
+            t = np.where(same, 3, np.where(mi, 2, np.where(me, 1, 0)))
+            h = np.where(same, g, np.where(mi & (g >= 0), g - 1, -1))
+            np.maximum.at(tier, r, t)
+            np.maximum.at(held, r, h)
+        cnt = np.asarray((p.W[si] @ p.R.T).toarray(), dtype=np.int64)[:, p.j_occ]
+        nr = nreq[p.j_occ][None, :]
+        S = (
+            np.asarray(w.occupation)[tier]
+            + np.where(nr > 0, (w.competencies * cnt) // np.maximum(nr, 1), w.competencies // 2)
+            + gt[held + 1, p.j_req[None, :] + 1]
+            + np.asarray(w.region)[region_tiers(p.s_region[si][:, None], p.j_region[None, :])]
+            + _pay_points(p.s_pay[si][:, None], p.j_pay[None, :], w.pay)
+        )
+        return np.where((tier > 0) | (cnt > 0), S, -1)
+
+    if direction == "jobs_for_seekers":
+        if seeker_sample is None:
+            si_all = np.arange(p.n_seekers)
+        else:
+            wanted = pl.DataFrame({"seeker_id": list(seeker_sample)}).cast({"seeker_id": p.seeker_ids.dtype})
+            si_all = np.flatnonzero(p.seeker_ids.is_in(wanted["seeker_id"]).to_numpy())
+        rows, cols, scores = [], [], []
+        for a in range(0, len(si_all), rows_per_block):
+            si = si_all[a : a + rows_per_block]
+            S = score_rows(si)
+            order = np.lexsort((np.broadcast_to(np.arange(p.n_jobs), S.shape), -S), axis=1)[:, :k]
+            top = np.take_along_axis(S, order, axis=1)
+            keep = top >= 0
+            rows.append(np.broadcast_to(si[:, None], top.shape)[keep])
+            cols.append(order[keep])
+            scores.append(top[keep])
+        r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        sc = np.concatenate(scores) if scores else np.zeros(0, np.int64)
+        return pl.DataFrame(
+            {
+                "seeker_id": p.seeker_ids.gather(r.tolist()),
+                "job_id": p.job_ids.gather(c.tolist()),
+                "rank": _ranks(r),
+                "score": sc / w.scale,
+            }
+        )
+    S = np.concatenate(
+        [score_rows(np.arange(a, min(a + rows_per_block, p.n_seekers))) for a in range(0, p.n_seekers, rows_per_block)]
+        or [np.zeros((0, p.n_jobs), np.int64)]
+    ).T
+    order = np.lexsort((np.broadcast_to(np.arange(p.n_seekers), S.shape), -S), axis=1)[:, :k]
+    top = np.take_along_axis(S, order, axis=1)
+    keep = top >= 0
+    jr = np.broadcast_to(np.arange(p.n_jobs)[:, None], top.shape)[keep]
+    return pl.DataFrame(
+        {
+            "job_id": p.job_ids.gather(jr.tolist()),
+            "seeker_id": p.seeker_ids.gather(order[keep].tolist()),
+            "rank": _ranks(jr),
+            "score": top[keep] / w.scale,
+        }
+    )
