@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
@@ -58,3 +61,55 @@ def test_staff_change_status_from_the_page(cast: Cast) -> None:
     client.post(f"/credentials/{issued.public_id}/revoke/", {"reason": ""})  # reason required
     issued.refresh_from_db()
     assert issued.state == "valid"
+
+
+def test_staff_create_course_and_event_pages(cast: Cast) -> None:
+    from craftpath.assessment.actions import do_authorise_body, do_create_body
+    from craftpath.assessment.models import AssessmentEvent
+    from craftpath.training.models import Course, TrainingProvider
+
+    staff = client_for(cast.staff_a)
+    assert client_for(cast.member_a).get("/training/courses/new/").status_code == 404
+    staff.post("/training/providers/new/", {"name": "玄武职工学校", "own": "1"})
+    provider = TrainingProvider.objects.get()
+    assert staff.get("/training/courses/new/").status_code == 200
+    bad = staff.post("/training/courses/new/", {"provider": str(provider.public_id), "title": "x", "hours": "x"})
+    assert bad.status_code == 200
+    created = staff.post(
+        "/training/courses/new/",
+        {
+            "provider": str(provider.public_id),
+            "title": "焊工中级",
+            "occupation_code": WELDER,
+            "target_grade": "2",
+            "tasks": "0，4",
+            "hours": "40",
+            "theory_hours": "10",
+            "mode": "offline",
+            "capacity": "10",
+        },
+    )
+    course = Course.objects.get()
+    assert created.status_code == 302
+    assert course.tasks == [0, 4]
+    body = do_create_body(cast.staff_a, name="评价中心")
+    do_authorise_body(cast.staff_a, body, occupation_code=WELDER, grade=2, valid_from=dt.date(2020, 1, 1))
+    assert staff.get("/assessment/events/new/").status_code == 200
+    refused = staff.post(
+        "/assessment/events/new/",
+        {
+            "body": str(body.public_id),
+            "occupation_code": WELDER,
+            "grade": "2",
+            "held_on": "2026-03-01",
+            "theory_weight": "0.5",
+        },
+    )
+    assert refused.status_code == 200
+    assert not AssessmentEvent.objects.exists()
+    made = staff.post(
+        "/assessment/events/new/",
+        {"body": str(body.public_id), "occupation_code": WELDER, "grade": "2", "held_on": "2026-03-01"},
+    )
+    assert made.status_code == 302
+    assert AssessmentEvent.objects.get().theory_weight == Decimal("0.300")

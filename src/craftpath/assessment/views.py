@@ -1,22 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from craftpath.assessment import actions
 from craftpath.assessment.access import (
+    access_body_by_public_id,
     access_candidate_by_public_id,
     access_event_by_public_id,
+    bodies_visible_to,
     candidates_visible_to,
     events_visible_to,
     may_manage_path,
 )
+from craftpath.assessment.parameters import parameters_on
 from craftpath.assessment.texts import describe_missing
 from craftpath.core.problems import NotFoundOrForbidden, ProblemError
 from craftpath.engines.grades import Grade
@@ -95,3 +101,47 @@ def publish(request: HttpRequest, public_id: str) -> HttpResponse:
     except ProblemError as exc:
         _problems(request, exc)
     return redirect("assessment:event", public_id=public_id)
+
+
+@login_required
+def event_new(request: HttpRequest) -> HttpResponse:
+    """Staff: a new assessment event; empty parameters take the dated defaults with their source."""
+    user: Any = request.user
+    if user.role != "union_staff":
+        raise Http404()
+    if request.method == "POST":
+        post = request.POST
+        try:
+            body = access_body_by_public_id(user, post.get("body", ""))
+            event = actions.do_create_event(
+                user,
+                org=user.org,
+                body=body,
+                occupation_code=post.get("occupation_code", ""),
+                grade=int(post.get("grade") or -1),
+                held_on=dt.date.fromisoformat(post.get("held_on", "")),
+                theory_weight=post.get("theory_weight") or None,
+                theory_pass_mark=post.get("theory_pass_mark") or None,
+                practice_pass_mark=post.get("practice_pass_mark") or None,
+                appeal_days=int(post["appeal_days"]) if post.get("appeal_days", "").isdigit() else None,
+                source=post.get("source", ""),
+            )
+        except NotFoundOrForbidden:
+            raise Http404() from None
+        except ValueError:
+            messages.error(request, _("The date is not recognised; please use a format like 2026-01-31."))
+        except ProblemError as exc:
+            _problems(request, exc)
+        else:
+            return redirect("assessment:event", public_id=event.public_id)
+    defaults = parameters_on(timezone.localdate())
+    return render(
+        request,
+        "assessment/event_new.html",
+        {
+            "bodies": bodies_visible_to(user),
+            "grades": [g for g in Grade if g <= 5],
+            "defaults": defaults,
+            "data": request.POST,
+        },
+    )

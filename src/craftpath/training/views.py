@@ -17,10 +17,13 @@ from craftpath.training import actions, queries
 from craftpath.training.access import (
     access_course_by_public_id,
     access_enrolment_by_public_id,
+    access_provider_by_public_id,
     courses_visible_to,
     enrolments_visible_to,
     may_manage_path,
+    providers_visible_to,
 )
+from craftpath.training.models import Course
 
 
 def _problems(request: HttpRequest, exc: ProblemError) -> None:
@@ -134,3 +137,74 @@ def complete(request: HttpRequest, public_id: str) -> HttpResponse:
         _problems(request, exc)
         return redirect("training:courses")
     return redirect("training:course", public_id=enrolment.course.public_id)
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if getattr(request.user, "role", None) != "union_staff":
+        raise Http404()
+
+
+@login_required
+def provider_new(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    user: Any = request.user
+    if request.method == "POST":
+        try:
+            actions.do_create_provider(
+                user,
+                name=request.POST.get("name", ""),
+                org=user.org if request.POST.get("own") else None,
+                credit_code=request.POST.get("credit_code", ""),
+            )
+        except ProblemError as exc:
+            _problems(request, exc)
+        else:
+            return redirect("training:course_new")
+    return render(request, "training/provider_new.html", {"data": request.POST})
+
+
+@login_required
+def course_new(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    user: Any = request.user
+    providers = providers_visible_to(user)
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "") for k in _COURSE_FIELDS}
+        data["tasks"] = [t for t in request.POST.get("tasks", "").replace("，", ",").split(",") if t.strip()]
+        if not data["practice_hours"]:
+            data.pop("practice_hours")
+        try:
+            provider = access_provider_by_public_id(user, request.POST.get("provider", ""))
+            course = actions.do_create_course(user, provider, data)
+        except NotFoundOrForbidden:
+            raise Http404() from None
+        except ProblemError as exc:
+            _problems(request, exc)
+        else:
+            return redirect("training:course", public_id=course.public_id)
+    return render(
+        request,
+        "training/course_new.html",
+        {
+            "providers": providers,
+            "modes": Course.Mode.choices,
+            "grades": [g for g in Grade if g <= 5],
+            "data": request.POST,
+        },
+    )
+
+
+_COURSE_FIELDS = (
+    "title",
+    "occupation_code",
+    "target_grade",
+    "hours",
+    "theory_hours",
+    "practice_hours",
+    "mode",
+    "cost",
+    "subsidy",
+    "capacity",
+    "region_code",
+    "location",
+)
