@@ -169,7 +169,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     providers = providers_visible_to(user)
     if request.method == "POST":
-        data = {k: request.POST.get(k, "") for k in _COURSE_FIELDS}
+        data: dict[str, Any] = {k: request.POST.get(k, "") for k in _COURSE_FIELDS}
         data["tasks"] = [t for t in request.POST.get("tasks", "").replace("，", ",").split(",") if t.strip()]
         if not data["practice_hours"]:
             data.pop("practice_hours")
