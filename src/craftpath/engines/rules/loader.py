@@ -277,8 +277,9 @@ def _parse(doc: Any, file: str) -> dict[str, Any]:
     ctx = ctx.with_clause(head.id)
     if kind == "ladder":
         cert_occ = doc.get("certificate_occupation", "same")
-        if cert_occ not in ("same", "related"):
-            raise ctx.at("certificate_occupation").fail("must be 'same' or 'related'")
+        if cert_occ != "same":
+            # certificates count in their own occupation; a "related" mode is not implemented
+            raise ctx.at("certificate_occupation").fail("only 'same' is supported")
         routes = _routes(_req(doc, "grades", ctx), ctx.at("grades"), head)
         return {"ladder": LadderBook(head, str(doc.get("title", head.id)), routes, cert_occ)}
     if kind == "occupation_overrides":
