@@ -7,8 +7,11 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from craftpath.accounts.models import User
+from craftpath.ladders.actions import do_start_eligibility_run, execute_run
+from craftpath.orgs.models import Organisation
 from craftpath.registry.models import Member
 from craftpath.site.demo import DEMO_USERS
 from craftpath.site.management.commands.generate_demo import print_summary, run_with_progress
@@ -43,10 +46,24 @@ class Command(BaseCommand):
                 options["size"], options["seed"], "default", 20_000, quiet=options["no_progress"]
             )
             print_summary(result, self.stdout.write)
+            self.first_advancement_run()
         url = f"http://{options['host']}:{options['port']}/"
         self.print_logins(url)
         if not options["no_serve"]:
             call_command("serve", host=options["host"], port=options["port"], stdout=self.stdout)
+
+    def first_advancement_run(self) -> None:
+        """Evaluate the demo federation once so the staff eligibility lists have something to show."""
+        root = Organisation.objects.filter(parent__isnull=True).order_by("id").first()
+        if root is None:
+            return
+        self.stdout.write("正在评估晋级条件 / evaluating advancement for every member …")
+        run = do_start_eligibility_run(None, root, timezone.localdate(), background=False)
+        run = execute_run(run.pk)
+        self.stdout.write(
+            f"现在可申报 {run.eligible_now:,} 人，半年内 {run.eligible_soon:,} 人 / "
+            f"{run.eligible_now:,} may apply now, {run.eligible_soon:,} within 6 months"
+        )
 
     def print_logins(self, url: str) -> None:
         present = set(
