@@ -23,6 +23,9 @@ DJANGO_COMMANDS = {
     "whatif": "whatif",
     "occupations": "occupations",
     "import-certificates": "import_legacy_certificates",
+    "import-scores": "import_assessment_scores",
+    "publish-results": "publish_assessment_results",
+    "rotate-issuer-key": "rotate_issuer_key",
     "rotate-keys": "rotate_keys",
     "manage": None,  # pass-through: craftpath manage <django command> ...
 }
@@ -39,6 +42,9 @@ USAGE = """用法 / usage: craftpath COMMAND [options]
   whatif             规则调整模拟 / compare a proposed rulebook file (--replace FILE=NEW)
   match              批量岗位匹配 / batch job matching (--out FILE)
   import-certificates 导入历史证书 / import legacy certificate records
+  import-scores      导入评价成绩 / import assessment scores (EVENT FILE --as STAFF)
+  publish-results    公布评价结果并发证 / publish results and issue certificates
+  rotate-issuer-key  轮换发证机构签名密钥 / rotate an issuing organisation's signing key
   rotate-keys        轮换个人信息加密密钥 / re-seal personal data under the newest key
   eligibility CASE   单个案例评估（离线）/ evaluate one case file (offline)
   verify FILE        验证证书（离线）/ verify a certificate (offline)
