@@ -115,6 +115,15 @@ def test_revocation_shows_in_verify_and_status_list(cast: Cast) -> None:
     assert response.status_code == 200
     assert response.json()["state"] == "revoked"
     assert not Certificate.objects.filter(number=issued.number).exists()  # no longer counts for advancement
+    kept = Certificate.all_objects.get(number=issued.number)  # but the record is kept, marked revoked
+    assert kept.revoked_on is not None
+    assert kept.revoked_reason == "证书信息有误"
+    from craftpath.registry.frames import inputs_for_members
+    from craftpath.registry.models import Member
+
+    frames = inputs_for_members(Member.objects.filter(pk=kept.member_id))
+    assert issued.number not in frames.certificates.columns  # sanity: frames carry no numbers
+    assert frames.certificates.filter(frames.certificates["grade"] == kept.grade).height == 0
     again = Client().get(status_url, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200
     assert again["ETag"] != etag

@@ -370,8 +370,8 @@ def _change(actor: Any, current: IssuedCredential, action: str, before: str, rea
 
 @transaction.atomic
 def do_revoke_credential(actor: Any, credential: IssuedCredential, *, reason: str) -> IssuedCredential:
-    """Revoke for good: the revocation bit is set and the registry certificate is removed, so the
-    grade no longer counts for advancement. The signed document is kept as issued."""
+    """Revoke for good: the revocation bit is set and the registry certificate is marked revoked,
+    so the grade no longer counts for advancement. Both records are kept."""
     current = _guard(actor, credential)
     if current.state == IssuedCredential.State.REVOKED:
         raise ProblemError(Problem("credential.already_revoked", {"value": current.number}))
@@ -380,11 +380,11 @@ def do_revoke_credential(actor: Any, credential: IssuedCredential, *, reason: st
     before = current.state
     _set_bit(current, "revocation", True)
     current.state = IssuedCredential.State.REVOKED
-    certificate_id = current.certificate_id
-    current.certificate = None
-    current.save(update_fields=["certificate"])
-    if certificate_id is not None:
-        Certificate.objects.filter(pk=certificate_id).delete()
+    if current.certificate_id is not None:
+        # Kept for the record, never counted again (Certificate.objects hides revoked rows).
+        Certificate.all_objects.filter(pk=current.certificate_id).update(
+            revoked_on=timezone.localdate(), revoked_reason=reason.strip()[:255]
+        )
     return _change(actor, current, "revoke_certificate", before, reason)
 
 

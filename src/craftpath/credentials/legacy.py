@@ -147,7 +147,7 @@ def import_legacy_certificates(actor: Any, path: Path) -> LegacyReport:
                 report.failed += 1
                 report.problems.extend({"row": number, **p.as_dict()} for p in problems)
                 continue
-            existing = Certificate.objects.filter(issuer=cleaned["issuer"], number=cleaned["number"]).first()
+            existing = Certificate.all_objects.filter(issuer=cleaned["issuer"], number=cleaned["number"]).first()
             if existing is not None:
                 if existing.member_id == member.pk:
                     report.unchanged += 1

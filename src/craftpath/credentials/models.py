@@ -82,7 +82,7 @@ class IssuedCredential(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
     member = models.ForeignKey("registry.Member", on_delete=models.PROTECT, related_name="+")
-    # Empty once revoked: the registry row is removed so the grade stops counting.
+    # Revoking marks the registry row revoked (hidden from Certificate.objects), never deletes it.
     certificate = models.OneToOneField(
         "registry.Certificate", null=True, blank=True, on_delete=models.SET_NULL, related_name="credential"
     )

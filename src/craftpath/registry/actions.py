@@ -229,7 +229,7 @@ def do_add_certificate(actor: Any, member: Member, data: dict[str, Any]) -> Cert
     cleaned, problems = validation.check_certificate(data, load_catalogue(), member.birth_date, today())
     if cleaned is None:
         raise ProblemError(*problems)
-    clash = Certificate.objects.filter(issuer=cleaned["issuer"], number=cleaned["number"]).first()
+    clash = Certificate.all_objects.filter(issuer=cleaned["issuer"], number=cleaned["number"]).first()
     if clash is not None:
         raise ProblemError(Problem("certificate.duplicate", {"value": cleaned["number"]}, "certificate_number"))
     cert = Certificate.objects.create(member=member, **cleaned)

@@ -795,7 +795,7 @@ class _Importer:
     def _certificates(self, table: Table, chunk: list[tuple[int, dict[str, Any]]]) -> None:
         rows = self._owners(table, chunk)
         numbers = {str(d.get("certificate_number") or "").strip() for _, d, _, _ in rows} - {""}
-        stored = {(c.issuer, c.number): c for c in Certificate.objects.filter(number__in=numbers)}
+        stored = {(c.issuer, c.number): c for c in Certificate.all_objects.filter(number__in=numbers)}
         creates: list[Certificate] = []
         updates: list[Certificate] = []
         touched: dict[int, tuple[_Owner, Counter[str]]] = {}

@@ -133,8 +133,19 @@ class Diploma(models.Model):
         return f"{self.kind} {self.graduated_on or ''}"
 
 
+class InForceCertificates(models.Manager["Certificate"]):
+    """Certificates that count: revoked ones are kept for the record but never counted."""
+
+    def get_queryset(self) -> models.QuerySet[Certificate]:
+        return super().get_queryset().filter(revoked_on__isnull=True)
+
+
 class Certificate(models.Model):
-    """A skill-grade certificate (技能等级证书) a member holds."""
+    """A skill-grade certificate (技能等级证书) a member holds.
+
+    ``objects`` hides revoked certificates, so grades, lists and the advancement engine never
+    count them; ``all_objects`` sees every row (uniqueness checks, history).
+    """
 
     class How(models.TextChoices):
         ASSESSMENT = "assessment", _("Assessment")
@@ -151,11 +162,17 @@ class Certificate(models.Model):
     number = models.CharField(max_length=64)
     issued_on = models.DateField()
     how = models.CharField(max_length=16, choices=How.choices, default=How.ASSESSMENT)
+    revoked_on = models.DateField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = InForceCertificates()
+    all_objects = models.Manager()
+
     class Meta:
         ordering = ["member", "-grade", "issued_on"]
+        base_manager_name = "all_objects"
         constraints = [
             models.UniqueConstraint(fields=["issuer", "number"], name="certificate_unique_number"),
             models.CheckConstraint(name="certificate_grade_range", condition=models.Q(grade__lte=7)),
