@@ -168,7 +168,7 @@ class Certificate(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = InForceCertificates()
-    all_objects = models.Manager()
+    all_objects = models.Manager()  # noqa: DJ012  (must follow `objects`, the default manager)
 
     class Meta:
         ordering = ["member", "-grade", "issued_on"]
