@@ -15,7 +15,7 @@ from craftpath.taxonomy.models import DEFAULT_GRADES, Occupation
 
 _MARKER = re.compile(r"(L/S|L|S)$")
 _ALIAS_SPLIT = re.compile(r"[、,，;；/]")
-_TASK_SPLIT = re.compile(r"(?:^|\s)(\d{1,2})[.．、]\s*")
+_TASK_SPLIT = re.compile(r"(?:^|(?<=[\s；;。]))(\d{1,2})[.．、]\s*")
 
 
 @dataclass(frozen=True)
