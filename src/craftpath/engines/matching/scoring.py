@@ -455,45 +455,74 @@ def _jobs_block(p: _Prepared, rows: np.ndarray, k: int, budget: int, ctx: dict) 
     tier, cnt, held, elig = _pair_tables(p, rows, occ)
     gt = w.grade_table()
     base = np.asarray(w.occupation)[tier] + _cov_points(cnt, p.occ_nreq[occ][None, :], w.competencies)
-    ub = np.where(elig, base + gt[held + 1, ctx["minreq"][occ][None, :] + 1] + w.max_other, _NEG)
     base32 = np.where(elig, base, _NEG).astype(np.int32)
     held9 = ((held + 1) * 9).astype(np.int32)
     gflat = gt.ravel().astype(np.int32)
-    done = np.zeros(len(occ), dtype=bool)
     local = np.full(len(p.occ_codes), -1, dtype=np.int64)
     local[occ] = np.arange(len(occ))
+    region_pts = np.asarray(w.region, dtype=np.int32)
+    # per (row, occupation) bound; ineligible pairs can never become active
+    ubocc = np.where(elig, base + gt[held + 1, ctx["minreq"][occ][None, :] + 1] + w.max_other, _NEG - 1)
+    done = np.zeros(len(occ), dtype=bool)
     s_reg = p.s_region[rows][:, None]
     s_pay = p.s_pay[rows][:, None]
-    col_budget = max(budget // B, 1)
-    step = min(col_budget, max(2 * k, 64))
-    region_pts = np.asarray(w.region, dtype=np.int32)
+    occ_step = max(4 * k, 256)
     while True:
         full = (top_key >= 0).all(axis=1)
-        thr = np.where(full, top_key.min(axis=1) >> shift, _NEG + 1)[:, None]
-        need = ~done & (ub >= thr).any(axis=0)
+        thr = np.where(full, top_key.min(axis=1) >> shift, _NEG)
+        need = ~done & (ubocc >= thr[:, None]).any(axis=0)
         if not need.any():
             break
         idx = np.flatnonzero(need)
-        idx = idx[np.argsort(-ub[:, idx].max(axis=0), kind="stable")]
+        idx = idx[np.argsort(-ubocc[:, idx].max(axis=0), kind="stable")]
         sizes = njobs_occ[occ[idx]]
-        take = max(1, int(np.searchsorted(np.cumsum(sizes), step, side="left")) + 1)
+        take = max(1, int(np.searchsorted(np.cumsum(sizes), occ_step, side="left")) + 1)
         chosen = idx[:take]
         done[chosen] = True
+        row_ub = ubocc[:, chosen].max(axis=1)
+        act0 = np.flatnonzero(row_ub >= thr)
         _, jpos = _expand(jptr, occ[chosen])
         cols = jorder[jpos]
-        for a in range(0, len(cols), col_budget):
-            c = cols[a : a + col_budget]
+        lcs = local[p.j_occ[cols]]
+        # job-level bound over the active rows: occupation part, region, pay
+        bsub, hsub = base32[act0][:, chosen], held[act0][:, chosen]
+        pos_in = np.full(len(occ), -1, dtype=np.int64)
+        pos_in[chosen] = np.arange(len(chosen))
+        li = pos_in[lcs]
+        ub = bsub.max(axis=0)[li] + gt[hsub.max(axis=0)[li] + 1, p.j_req[cols] + 1]
+        ju, jinv = np.unique(p.j_region[cols], return_inverse=True)
+        rreg = np.unique(p.s_region[rows[act0]])
+        ub = ub + region_pts[region_tiers(rreg[:, None], ju[None, :])].max(axis=0)[jinv]
+        e_rows = p.s_pay[rows[act0]]
+        e_known = e_rows[np.isfinite(e_rows) & (e_rows > 0)]
+        pay_ub = _pay_points(np.array([e_known.min() if len(e_known) else np.nan]), p.j_pay[cols], w.pay)
+        if len(e_known) < len(act0):
+            pay_ub = np.maximum(pay_ub, w.pay // 2)
+        ub = ub + pay_ub
+        order = np.lexsort((cols, -ub))
+        cols, ub = cols[order], ub[order]
+        pos, width = 0, max(2 * k, 64)
+        while pos < len(cols):
+            full = (top_key[act0] >= 0).all(axis=1)
+            t_a = np.where(full, top_key[act0].min(axis=1) >> shift, _NEG)
+            act = act0[(t_a <= ub[pos]) & (row_ub[act0] >= t_a)]
+            if len(act) == 0:
+                break
+            wdt = max(1, min(width, budget // len(act)))
+            c = cols[pos : pos + wdt]
             lc = local[p.j_occ[c]]
-            gi = held9[:, lc]
+            gi = held9[act][:, lc]
             gi += (p.j_req[c] + 1).astype(np.int32)[None, :]
             S = gflat.take(gi)
-            S += base32[:, lc]
+            S += base32[act][:, lc]
             ru, rinv = np.unique(p.j_region[c], return_inverse=True)
-            S += region_pts[region_tiers(s_reg, ru[None, :])][:, rinv]
-            S += _pay_points(s_pay, p.j_pay[c][None, :], w.pay)
+            S += region_pts[region_tiers(s_reg[act], ru[None, :])][:, rinv]
+            S += _pay_points(s_pay[act], p.j_pay[c][None, :], w.pay)
             key = np.left_shift(S, shift, dtype=np.int64)
             key |= (mask - c)[None, :]
-            top_key = _merge_topk(top_key, key, k)
+            top_key[act] = _merge_topk(top_key[act], key, k)
+            pos += wdt
+            width *= 2
     return _finish(top_key, shift, rows, lambda r, c: cnt[r, local[p.j_occ[c]]])
 
 
@@ -807,8 +836,11 @@ def match_jobs_for_seekers(
     has = np.diff(p.e_ptr) > 0
     first = np.full(p.n_seekers, -1, dtype=np.int64)
     first[has] = p.e_occ[p.e_ptr[:-1][has]]
-    order = np.lexsort((np.arange(p.n_seekers), first))
-    blocks = _cut_blocks(order, first[order], block_size)
+    first_grade = np.full(p.n_seekers, -1, dtype=np.int64)
+    first_grade[has] = p.e_grade[p.e_ptr[:-1][has]]
+    pay_bucket = np.nan_to_num(np.floor(np.log2(np.maximum(p.s_pay, 1.0)) * 4), nan=-1.0)
+    order = np.lexsort((np.arange(p.n_seekers), pay_bucket, first_grade, p.s_region, first))
+    blocks = _cut_blocks(order, first[order], block_size, p.s_region[order])
     out = _run(
         blocks,
         lambda b: _jobs_block(p, np.sort(b), k, budget, ctx),
@@ -817,17 +849,25 @@ def match_jobs_for_seekers(
     return _assemble(p, out, explain, seekers_first=True)
 
 
-def _cut_blocks(order: np.ndarray, group: np.ndarray, size: int) -> list[np.ndarray]:
-    """Cut ``order`` into blocks of at most ``size``, preferring cuts where ``group`` changes."""
-    blocks, start, n = [], 0, len(order)
-    change = np.flatnonzero(np.r_[group[1:] != group[:-1], True]) + 1
-    min_rows = 0
+def _cut_blocks(order: np.ndarray, hard: np.ndarray, size: int, soft: np.ndarray | None = None) -> list[np.ndarray]:
+    """Cut ``order`` into blocks of at most ``size`` rows.
+
+    A block always ends where ``hard`` changes, and ends where ``soft`` changes once it holds a
+    quarter of ``size`` rows (so big groups split along their sub-groups).
+    """
+    n = len(order)
+    hard_change = np.r_[hard[1:] != hard[:-1], True]
+    soft_change = hard_change if soft is None else hard_change | np.r_[soft[1:] != soft[:-1], True]
+    hard_ends = np.flatnonzero(hard_change) + 1
+    soft_ends = np.flatnonzero(soft_change) + 1
+    blocks, start = [], 0
     while start < n:
         stop = min(start + size, n)
-        if stop < n:
-            c = change[(change > start + min_rows) & (change <= stop)]
-            if len(c):
-                stop = int(c[0])
+        h = hard_ends[np.searchsorted(hard_ends, start, side="right")]
+        stop = min(stop, int(h))
+        i = np.searchsorted(soft_ends, start + max(size // 4, 1), side="left")
+        if i < len(soft_ends) and soft_ends[i] < stop:
+            stop = int(soft_ends[i])
         blocks.append(order[start:stop])
         start = stop
     return blocks
