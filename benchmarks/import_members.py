@@ -17,6 +17,7 @@ import datetime as dt
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -178,6 +179,7 @@ def run_backend(args: argparse.Namespace) -> None:
         _bench(args, workdir, vendor)
     finally:
         connection.creation.destroy_test_db(original, verbosity=0)
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def _bench(args: argparse.Namespace, workdir: Path, vendor: str) -> None:
