@@ -57,7 +57,7 @@ def main() -> None:
         f"synthetic market: {a.seekers:,} seekers, {a.jobs:,} openings, "
         f"{m['seeker_occupations'].height:,} seeker occupations, "
         f"{m['seeker_competencies'].height:,} seeker competencies "
-        f"({time.perf_counter() - t:.1f}s)"
+        f"({time.perf_counter() - t:.1f}s); peak RSS after building the data {peak_rss_mb():,.0f} MB"
     )
     kw: dict[str, Any] = dict(
         seeker_occupations=m["seeker_occupations"],

@@ -733,13 +733,13 @@ def _result_frame(
         "rank": pl.Series("rank", rank, dtype=pl.Int32),
         "score": pl.Series("score", np.asarray(total) / sc, dtype=pl.Float64),
         "occupation_code": pl.Series(p.occ_codes, dtype=pl.String).gather(p.j_occ[j]),
-        "occupation_tier": pl.Series(_TIER_NAMES, dtype=pl.String).gather(parts["_tier"]),
-        "region_tier": pl.Series(_REGION_NAMES, dtype=pl.String).gather(parts["_region_tier"]),
+        "occupation_tier": pl.Series(_TIER_NAMES, dtype=pl.Enum(_TIER_NAMES)).gather(parts["_tier"]),
+        "region_tier": pl.Series(_REGION_NAMES, dtype=pl.Enum(_REGION_NAMES)).gather(parts["_region_tier"]),
     }
     for n in names:
         cols[n] = pl.Series(n, parts[n] / sc, dtype=pl.Float64)
-    cols["competencies_held"] = pl.Series(parts["_cnt"], dtype=pl.Int64)
-    cols["competencies_required"] = pl.Series(parts["_nreq"], dtype=pl.Int64)
+    cols["competencies_held"] = pl.Series(parts["_cnt"], dtype=pl.Int32)
+    cols["competencies_required"] = pl.Series(parts["_nreq"], dtype=pl.Int32)
     cols["_f1"] = pl.Series(parts["_region_tier"] == REGION_UNKNOWN)
     cols["_f2"] = pl.Series(parts["_nreq"] == 0)
     cols["_f3"] = pl.Series(~pay_known)
@@ -881,9 +881,15 @@ def _assemble(p: _Prepared, out: list, explain: bool, seekers_first: bool) -> pl
     order = np.lexsort((-key, r))
     r, c, cnt = r[order], c[order], cnt[order]
     rank = _ranks(r)
-    if seekers_first:
-        return _result_frame(p, r, c, rank, explain, True, cnt)
-    return _result_frame(p, c, r, rank, explain, False, cnt)
+    chunk = 1 << 20  # bounds the temporaries of the per-row parts
+    frames = []
+    for a in range(0, max(len(r), 1), chunk):
+        sl = slice(a, a + chunk)
+        if seekers_first:
+            frames.append(_result_frame(p, r[sl], c[sl], rank[sl], explain, True, cnt[sl]))
+        else:
+            frames.append(_result_frame(p, c[sl], r[sl], rank[sl], explain, False, cnt[sl]))
+    return frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=False)
 
 
 def match_seekers_for_jobs(
@@ -1031,8 +1037,8 @@ def brute_force_matches(
         if seeker_sample is None:
             si_all = np.arange(p.n_seekers)
         else:
-            wanted = pl.DataFrame({"seeker_id": list(seeker_sample)}).cast({"seeker_id": p.seeker_ids.dtype})
-            si_all = np.flatnonzero(p.seeker_ids.is_in(wanted["seeker_id"]).to_numpy())
+            wanted = set(seeker_sample)
+            si_all = np.array([i for i, v in enumerate(p.seeker_ids.to_list()) if v in wanted], dtype=np.int64)
         rows, cols, scores = [], [], []
         for a in range(0, len(si_all), rows_per_block):
             si = si_all[a : a + rows_per_block]
