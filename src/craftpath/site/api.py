@@ -12,6 +12,7 @@ from craftpath.accounts.tokens import user_for_token
 from craftpath.assessment.api import router as assessment_router
 from craftpath.core.problems import NotFoundOrForbidden, ProblemError
 from craftpath.credentials.api import router as credentials_router
+from craftpath.jobs.api import router as jobs_router
 from craftpath.ladders.api import router as ladders_router
 from craftpath.orgs.api import router as orgs_router
 from craftpath.registry.api import router as members_router
@@ -64,3 +65,4 @@ api.add_router("/ladders", ladders_router, tags=["advancement"])
 api.add_router("/training", training_router, tags=["training"])
 api.add_router("/credentials", credentials_router, tags=["certificates"])
 api.add_router("/assessment", assessment_router, tags=["assessment"])
+api.add_router("/jobs", jobs_router, tags=["jobs"])

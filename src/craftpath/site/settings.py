@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "craftpath.training",
     "craftpath.credentials",
     "craftpath.assessment",
+    "craftpath.jobs",
 ]
 
 MIDDLEWARE = [

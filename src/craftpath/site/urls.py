@@ -17,6 +17,7 @@ urlpatterns = [
     path("credentials/", include("craftpath.credentials.urls")),
     path("verify/", include("craftpath.credentials.urls_verify")),
     path("assessment/", include("craftpath.assessment.urls")),
+    path("jobs/", include("craftpath.jobs.urls")),
     path("api/", api.urls),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -1,0 +1,762 @@
+"""Every change to jobs records: openings (with coding), seekers, placements, batch match runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from craftpath.core import events
+from craftpath.core.problems import Problem, ProblemError
+from craftpath.engines.grades import Grade
+from craftpath.jobs import problems as _problems  # noqa: F401  (registers messages)
+from craftpath.jobs import queries
+from craftpath.jobs.access import may_manage_path
+from craftpath.jobs.coding import code_titles
+from craftpath.jobs.models import JobOpening, JobSeeker, MatchRow, MatchRun, Placement
+from craftpath.orgs.access import can_act_in
+from craftpath.orgs.models import Employer, Organisation, Region
+from craftpath.registry.models import Member
+from craftpath.taxonomy.models import Occupation
+
+log = logging.getLogger(__name__)
+
+OPENING_FIELDS = (
+    "title",
+    "description",
+    "occupation_id",
+    "required_grade",
+    "region_id",
+    "pay_min",
+    "pay_max",
+    "expires_on",
+    "status",
+)
+
+
+def _require(ok: bool) -> None:
+    if not ok:
+        raise ProblemError(Problem("jobs.forbidden"))
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_grade(value: Any, problems: list[Problem], field: str = "required_grade") -> int | None:
+    if _blank(value):
+        return None
+    text = str(value).strip()
+    if text.isdigit() and 0 <= int(text) <= 7:
+        return int(text)
+    try:
+        return int(Grade.from_label(text))
+    except (ValueError, KeyError):
+        problems.append(Problem("jobs.grade", {"value": text}, field))
+        return None
+
+
+def parse_pay(value: Any, problems: list[Problem], field: str) -> int | None:
+    if _blank(value):
+        return None
+    text = str(value).strip().replace(",", "").replace("元", "")
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not text.isdigit():
+        problems.append(Problem("jobs.pay", {"value": str(value).strip()}, field))
+        return None
+    return int(text)
+
+
+def parse_region(value: Any, problems: list[Problem], field: str = "region_code") -> str | None:
+    if _blank(value):
+        return None
+    text = str(value).strip()
+    if text.endswith(".0"):
+        text = text[:-2]
+    if not Region.objects.filter(code=text).exists():
+        problems.append(Problem("jobs.region_unknown", {"value": text}, field))
+        return None
+    return text
+
+
+def parse_day(value: Any, problems: list[Problem], field: str) -> dt.date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problems.append(Problem("date.invalid", {"value": str(value).strip()}, field))
+        return None
+
+
+def parse_occupation(value: Any, problems: list[Problem], field: str = "occupation_code") -> str | None:
+    if _blank(value):
+        return None
+    code = str(value).strip()
+    level = Occupation.objects.filter(code=code).values_list("level", flat=True).first()
+    if level is None:
+        problems.append(Problem("occupation.unknown", {"value": code}, field))
+        return None
+    if level != 4 and not code.endswith("-99-00"):
+        problems.append(Problem("occupation.not_leaf", {"value": code}, field))
+        return None
+    return code
+
+
+def _clean_opening(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "title" in data:
+        out["title"] = str(data.get("title") or "").strip()[:200]
+        if not out["title"]:
+            problems.append(Problem("jobs.title_required", {}, "title"))
+    if "description" in data:
+        out["description"] = str(data.get("description") or "").strip()
+    if "occupation_code" in data:
+        out["occupation_id"] = parse_occupation(data["occupation_code"], problems)
+    if "required_grade" in data:
+        out["required_grade"] = parse_grade(data["required_grade"], problems)
+    if "region_code" in data:
+        out["region_id"] = parse_region(data["region_code"], problems)
+    for key in ("pay_min", "pay_max"):
+        if key in data:
+            out[key] = parse_pay(data[key], problems, key)
+    low, high = out.get("pay_min"), out.get("pay_max")
+    if low is not None and high is not None and low > high:
+        problems.append(Problem("jobs.pay_order", {"low": low, "high": high}, "pay_max"))
+    if "expires_on" in data:
+        out["expires_on"] = parse_day(data["expires_on"], problems, "expires_on")
+    if "status" in data and not _blank(data["status"]):
+        status = str(data["status"]).strip()
+        if status not in JobOpening.Status.values:
+            problems.append(
+                Problem("jobs.status", {"value": status, "choices": ", ".join(JobOpening.Status.values)}, "status")
+            )
+        else:
+            out["status"] = status
+    return out
+
+
+def _posting(actor: Any, data: dict[str, Any], problems: list[Problem]) -> tuple[Organisation | None, Employer | None]:
+    """The posting union and employer: staff name a union in their subtree; HR post for their employer."""
+    employer: Employer | None = None
+    if getattr(actor, "role", "") == "employer_hr":
+        employer = Employer.objects.filter(pk=actor.employer_id).select_related("union").first()
+        union = employer.union if employer else None
+        if union is None:
+            problems.append(Problem("jobs.union", {}, "union_code"))
+        return union, employer
+    credit = str(data.get("employer_credit_code") or "").strip()
+    if credit:
+        employer = Employer.objects.filter(credit_code=credit).select_related("union").first()
+        if employer is None:
+            problems.append(Problem("employer.unknown", {"value": credit}, "employer_credit_code"))
+    code = str(data.get("union_code") or "").strip()
+    union = Organisation.objects.filter(code=code).first() if code else None
+    if union is None and not code:
+        union = employer.union if employer and employer.union else getattr(actor, "org", None)
+    if code and union is None:
+        problems.append(Problem("org.unknown", {"value": code}, "union_code"))
+    elif union is None or not can_act_in(actor, union):
+        problems.append(Problem("jobs.union", {}, "union_code"))
+        union = None
+    return union, employer
+
+
+def _apply_coding(opening: JobOpening) -> None:
+    coding = code_titles([opening.title])[0]
+    opening.coding_confidence = coding.confidence
+    opening.coding_evidence = coding.evidence
+    if coding.code and Occupation.objects.filter(code=coding.code).exists():
+        opening.occupation_id = coding.code
+        opening.coded_by = JobOpening.CodedBy.CODER
+        opening.needs_coding = False
+    else:
+        opening.occupation_id = None
+        opening.coded_by = JobOpening.CodedBy.NONE
+        opening.needs_coding = True
+
+
+def _snapshot(opening: JobOpening) -> dict[str, Any]:
+    return {f: getattr(opening, f) for f in (*OPENING_FIELDS, "coded_by", "needs_coding")}
+
+
+# --------------------------------------------------------------------------- openings
+
+
+@transaction.atomic
+def do_create_opening(actor: Any, data: dict[str, Any]) -> JobOpening:
+    """Data keys: title, description, occupation_code, required_grade, region_code, pay_min,
+    pay_max, expires_on, union_code, employer_credit_code, import_key.
+
+    Without an occupation code the title is coded by the occupation coder; an unsure result
+    leaves the code empty and flags the opening for staff (``needs_coding``).
+    """
+    problems: list[Problem] = []
+    fields = _clean_opening({"title": "", **data}, problems)
+    union, employer = _posting(actor, data, problems)
+    if problems:
+        raise ProblemError(*problems)
+    assert union is not None
+    opening = JobOpening(
+        union=union,
+        org_path=union.path,
+        employer=employer,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        import_key=str(data.get("import_key") or "")[:80],
+        **fields,
+    )
+    if opening.occupation_id:
+        opening.coded_by = JobOpening.CodedBy.GIVEN
+    else:
+        _apply_coding(opening)
+    opening.save()
+    events.record(
+        actor=actor,
+        kind="create",
+        action="create_opening",
+        object_type="job_opening",
+        object_id=str(opening.public_id),
+        org_path=opening.org_path,
+        after=_snapshot(opening),
+    )
+    return opening
+
+
+@transaction.atomic
+def do_update_opening(actor: Any, opening: JobOpening, changes: dict[str, Any]) -> JobOpening:
+    """Change an opening; giving an occupation code by hand marks it coded by staff."""
+    _require(may_manage_path(actor, opening.org_path) or _hr_owns(actor, opening))
+    problems: list[Problem] = []
+    fields = _clean_opening(changes, problems)
+    low = fields.get("pay_min", opening.pay_min)
+    high = fields.get("pay_max", opening.pay_max)
+    if low is not None and high is not None and low > high and not problems:
+        problems.append(Problem("jobs.pay_order", {"low": low, "high": high}, "pay_max"))
+    if problems:
+        raise ProblemError(*problems)
+    locked = JobOpening.objects.select_for_update().get(pk=opening.pk)
+    before = _snapshot(locked)
+    retitled = "title" in fields and fields["title"] != locked.title
+    recoded = "occupation_id" in fields and fields["occupation_id"] != locked.occupation_id
+    for key, value in fields.items():
+        setattr(locked, key, value)
+    if recoded:
+        if fields["occupation_id"]:
+            locked.coded_by = JobOpening.CodedBy.STAFF
+            locked.needs_coding = False
+        else:
+            _apply_coding(locked)
+    elif retitled and locked.coded_by in (JobOpening.CodedBy.CODER, JobOpening.CodedBy.NONE):
+        _apply_coding(locked)
+    locked.save()
+    old, new = events.diff(before, _snapshot(locked))
+    if new:
+        events.record(
+            actor=actor,
+            kind="update",
+            action="update_opening",
+            object_type="job_opening",
+            object_id=str(locked.public_id),
+            org_path=locked.org_path,
+            before=old,
+            after=new,
+        )
+    return locked
+
+
+def _hr_owns(actor: Any, opening: JobOpening) -> bool:
+    return bool(getattr(actor, "role", "") == "employer_hr" and opening.employer_id == actor.employer_id)
+
+
+# --------------------------------------------------------------------------- seekers
+
+
+def _clean_seeker(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "desired_occupations" in data:
+        raw = data["desired_occupations"] or []
+        items = raw.replace("，", ",").split(",") if isinstance(raw, str) else list(raw)
+        codes = [parse_occupation(c, problems, "desired_occupations") for c in items if not _blank(c)]
+        out["desired_occupations"] = list(dict.fromkeys(c for c in codes if c))
+    if "desired_region" in data:
+        out["desired_region_id"] = parse_region(data["desired_region"], problems, "desired_region")
+    if "pay_expectation" in data:
+        out["pay_expectation"] = parse_pay(data["pay_expectation"], problems, "pay_expectation")
+    if "status" in data and not _blank(data["status"]):
+        status = str(data["status"]).strip()
+        if status not in JobSeeker.Status.values:
+            problems.append(
+                Problem("jobs.status", {"value": status, "choices": ", ".join(JobSeeker.Status.values)}, "status")
+            )
+        else:
+            out["status"] = status
+    return out
+
+
+def _seeker_snapshot(seeker: JobSeeker) -> dict[str, Any]:
+    return {
+        "desired_occupations": seeker.desired_occupations,
+        "desired_region": seeker.desired_region_id,
+        "pay_expectation": seeker.pay_expectation,
+        "status": seeker.status,
+        "case_officer": seeker.case_officer_id,
+    }
+
+
+@transaction.atomic
+def do_register_seeker(actor: Any, member: Member, data: dict[str, Any] | None = None) -> JobSeeker:
+    """Data keys: desired_occupations (codes), desired_region, pay_expectation.
+
+    Needs the member's consent to job matching; staff over the member, or the member themself.
+    """
+    _require(may_manage_path(actor, member.org_path) or bool(member.user_id and member.user_id == actor.pk))
+    if not member.consent_job_matching:
+        raise ProblemError(Problem("jobs.no_consent"))
+    if JobSeeker.objects.filter(member=member).exists():
+        raise ProblemError(Problem("jobs.seeker_exists"))
+    problems: list[Problem] = []
+    fields = _clean_seeker(data or {}, problems)
+    if problems:
+        raise ProblemError(*problems)
+    seeker = JobSeeker.objects.create(
+        member=member,
+        org_path=member.org_path,
+        case_officer=actor if getattr(actor, "role", "") == "union_staff" else None,
+        **fields,
+    )
+    events.record(
+        actor=actor,
+        kind="create",
+        action="register_seeker",
+        object_type="job_seeker",
+        object_id=str(seeker.public_id),
+        org_path=seeker.org_path,
+        after=_seeker_snapshot(seeker),
+    )
+    return seeker
+
+
+@transaction.atomic
+def do_update_seeker(actor: Any, seeker: JobSeeker, changes: dict[str, Any]) -> JobSeeker:
+    _require(may_manage_path(actor, seeker.org_path) or seeker.member.user_id == actor.pk)
+    problems: list[Problem] = []
+    fields = _clean_seeker(changes, problems)
+    if "case_officer" in changes:
+        officer = changes["case_officer"]
+        _require(officer is None or may_manage_path(officer, seeker.org_path))
+        fields["case_officer"] = officer
+    if problems:
+        raise ProblemError(*problems)
+    before = _seeker_snapshot(seeker)
+    for key, value in fields.items():
+        setattr(seeker, key, value)
+    seeker.save()
+    old, new = events.diff(before, _seeker_snapshot(seeker))
+    if new:
+        events.record(
+            actor=actor,
+            kind="update",
+            action="update_seeker",
+            object_type="job_seeker",
+            object_id=str(seeker.public_id),
+            org_path=seeker.org_path,
+            before=old,
+            after=new,
+        )
+    return seeker
+
+
+# --------------------------------------------------------------------------- placements
+
+STEP = {"referred": 0, "interviewed": 1, "hired": 2, "not_hired": 2, "withdrawn": 2}
+FORWARD = {
+    "referred": {"interviewed", "withdrawn"},
+    "interviewed": {"hired", "not_hired", "withdrawn"},
+    "hired": set(),
+    "not_hired": set(),
+    "withdrawn": set(),
+}
+DATE_FIELD = {
+    "referred": "referred_on",
+    "interviewed": "interviewed_on",
+    "hired": "decided_on",
+    "not_hired": "decided_on",
+    "withdrawn": "withdrawn_on",
+}
+
+
+@transaction.atomic
+def do_refer(actor: Any, seeker: JobSeeker, opening: JobOpening, *, on: dt.date | None = None) -> Placement:
+    """Refer a consenting, active seeker to an open, unexpired opening."""
+    _require(may_manage_path(actor, seeker.org_path))
+    day = on or timezone.localdate()
+    if not seeker.member.consent_job_matching:
+        raise ProblemError(Problem("jobs.no_consent"))
+    if opening.status != JobOpening.Status.OPEN or (opening.expires_on and opening.expires_on < day):
+        label = opening.status if opening.status != JobOpening.Status.OPEN else JobOpening.Status.EXPIRED
+        raise ProblemError(Problem("jobs.not_open", {"value": label}))
+    if Placement.objects.filter(seeker=seeker, opening=opening).exists():
+        raise ProblemError(Problem("jobs.already_referred"))
+    placement = Placement.objects.create(
+        seeker=seeker,
+        opening=opening,
+        org_path=seeker.org_path,
+        referred_on=day,
+        history=[{"status": "referred", "on": day.isoformat(), "by": getattr(actor, "username", ""), "reason": ""}],
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    events.record(
+        actor=actor,
+        kind="create",
+        action="refer_seeker",
+        object_type="placement",
+        object_id=str(placement.public_id),
+        org_path=placement.org_path,
+        after={"opening": str(opening.public_id), "seeker": str(seeker.public_id), "on": day.isoformat()},
+    )
+    return placement
+
+
+@transaction.atomic
+def do_move_placement(
+    actor: Any, placement: Placement, to: str, *, on: dt.date | None = None, reason: str = ""
+) -> Placement:
+    """Move a referral one step on (referred → interviewed → hired / not hired; withdrawn any time
+    before a decision), or back to an earlier step with a reason. Skipping a step is refused."""
+    _require(may_manage_path(actor, placement.org_path))
+    locked = Placement.objects.select_for_update().select_related("seeker").get(pk=placement.pk)
+    current = locked.status
+    if to not in STEP:
+        raise ProblemError(
+            Problem("jobs.status", {"value": to, "choices": ", ".join(Placement.Status.values)}, "status")
+        )
+    reason = reason.strip()
+    backwards = to != current and (STEP[to] < STEP[current] or (STEP[to] == STEP[current] and current != to))
+    if to == current or (to not in FORWARD[current] and not backwards):
+        raise ProblemError(Problem("jobs.transition", {"current": current, "target": to}, "status"))
+    if backwards and not reason:
+        raise ProblemError(Problem("jobs.reason_required", {"target": to}, "reason"))
+    day = on or timezone.localdate()
+    previous = dt.date.fromisoformat(locked.history[-1]["on"]) if locked.history else locked.referred_on
+    if not backwards and day < previous:
+        raise ProblemError(
+            Problem("jobs.date_order", {"value": day.isoformat(), "previous": previous.isoformat()}, "on")
+        )
+    before = {"status": current}
+    locked.status = to
+    setattr(locked, DATE_FIELD[to], day)
+    if backwards:
+        # Clear the dates of the steps being undone.
+        for step, name in DATE_FIELD.items():
+            if STEP[step] > STEP[to] and name != DATE_FIELD[to]:
+                setattr(locked, name, None)
+    locked.history = [
+        *locked.history,
+        {"status": to, "on": day.isoformat(), "by": getattr(actor, "username", ""), "reason": reason[:500]},
+    ]
+    locked.save()
+    if to == Placement.Status.HIRED:
+        JobSeeker.objects.filter(pk=locked.seeker_id).update(status=JobSeeker.Status.PLACED)
+    elif current == Placement.Status.HIRED:
+        JobSeeker.objects.filter(pk=locked.seeker_id, status=JobSeeker.Status.PLACED).update(
+            status=JobSeeker.Status.ACTIVE
+        )
+    events.record(
+        actor=actor,
+        kind="update",
+        action="move_placement",
+        object_type="placement",
+        object_id=str(locked.public_id),
+        org_path=locked.org_path,
+        before=before,
+        after={"status": to, "on": day.isoformat(), "reason": reason[:200]},
+    )
+    return locked
+
+
+# --------------------------------------------------------------------------- import
+
+IMPORT_COLUMNS = {
+    "ref": ("编号", "岗位编号", "ref", "reference"),
+    "title": ("岗位名称", "岗位", "title", "job title"),
+    "description": ("岗位描述", "描述", "description"),
+    "occupation_code": ("职业编码", "occupation_code", "occupation code"),
+    "required_grade": ("等级要求", "要求等级", "required_grade", "grade"),
+    "region_code": ("地区代码", "工作地区", "region_code", "region"),
+    "pay_min": ("最低月薪", "薪酬下限", "pay_min"),
+    "pay_max": ("最高月薪", "薪酬上限", "pay_max"),
+    "expires_on": ("截止日期", "有效期至", "expires_on"),
+    "employer_credit_code": ("统一社会信用代码", "用人单位信用代码", "employer_credit_code"),
+}
+
+
+def _column_key(header: Any) -> str | None:
+    text = str(header or "").strip().lower()
+    for key, names in IMPORT_COLUMNS.items():
+        for name in names:
+            if text == name.lower() or text.startswith(name.lower() + " "):
+                return key
+    return None
+
+
+def read_openings_file(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    """Rows ``(row number as the spreadsheet shows it, {column key: value})`` from CSV or XLSX."""
+    from craftpath.registry.import_read import FileProblem, detect_encoding
+
+    raw: list[list[Any]]
+    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
+        try:
+            from python_calamine import CalamineWorkbook
+
+            book = CalamineWorkbook.from_path(str(path))
+            raw = [list(r) for r in book.get_sheet_by_index(0).to_python()]
+        except Exception:  # any unreadable workbook is the same problem for the person
+            raise ProblemError(Problem("file.format", {}, "file")) from None
+    else:
+        import csv
+
+        try:
+            encoding = detect_encoding(path)
+        except FileProblem as exc:
+            raise ProblemError(exc.problem) from None
+        with open(path, encoding=encoding, newline="") as fh:
+            raw = [list(r) for r in csv.reader(fh)]
+    if not raw or not any(any(str(c or "").strip() for c in r) for r in raw):
+        raise ProblemError(Problem("file.empty", {}, "file"))
+    keys = [_column_key(h) for h in raw[0]]
+    if "title" not in keys:
+        raise ProblemError(Problem("file.columns", {"value": "岗位名称 title"}, "file"))
+    out = []
+    for number, values in enumerate(raw[1:], start=2):
+        if not any(str(v or "").strip() for v in values):
+            continue
+        out.append((number, {k: v for k, v in zip(keys, values, strict=False) if k}))
+    return out
+
+
+def _import_key(row: dict[str, Any]) -> str:
+    ref = str(row.get("ref") or "").strip()
+    if ref.endswith(".0"):
+        ref = ref[:-2]
+    if ref:
+        return ref[:80]
+    # Without a reference the same employer, title, region and closing date is the same opening.
+    basis = "|".join(
+        str(row.get(k) or "").strip() for k in ("employer_credit_code", "title", "region_code", "expires_on")
+    )
+    return "h:" + hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
+def do_import_openings(actor: Any, union: Organisation, path: Path) -> dict[str, Any]:
+    """Import openings for ``union`` from CSV/XLSX. Re-importing the same file changes nothing.
+
+    Rows are matched to existing openings by their reference (编号), or, without one, by
+    employer + title + region + closing date. Each row is its own transaction; a bad row is
+    reported with its problems (Chinese and English) and the others go in.
+    """
+    _require(can_act_in(actor, union))
+    rows = read_openings_file(path)
+    report: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0, "problems": []}
+    seen: dict[str, int] = {}
+
+    def fail(number: int, problems: list[Problem]) -> None:
+        report["failed"] += 1
+        report["problems"].extend({"row": number, **p.as_dict()} for p in problems)
+
+    for number, row in rows:
+        key = _import_key(row)
+        if key in seen:
+            fail(number, [Problem("jobs.import_duplicate_row", {"value": row.get("ref") or key, "row": seen[key]})])
+            continue
+        seen[key] = number
+        data = {k: row.get(k) for k in IMPORT_COLUMNS if k != "ref" and k in row}
+        data["union_code"] = union.code
+        existing = JobOpening.objects.filter(union=union, import_key=key).first()
+        try:
+            if existing is None:
+                opening = do_create_opening(actor, {**data, "import_key": key})
+                report["created"] += 1
+                if opening.needs_coding:
+                    report["problems"].append({"row": number, **Problem("jobs.no_occupation").as_dict()})
+            else:
+                changes = {k: v for k, v in data.items() if k not in {"union_code", "employer_credit_code"}}
+                if _blank(changes.get("occupation_code")) and existing.coded_by != JobOpening.CodedBy.GIVEN:
+                    changes.pop("occupation_code", None)  # keep the coder's or staff's code
+                before = _snapshot(existing)
+                updated = do_update_opening(actor, existing, changes)
+                report["updated" if _snapshot(updated) != before else "unchanged"] += 1
+        except ProblemError as exc:
+            fail(number, exc.problems)
+    events.record(
+        actor=actor,
+        kind="import",
+        action="import_openings",
+        object_type="organisation",
+        object_id=union.code,
+        org_path=union.path,
+        after={k: report[k] for k in ("created", "updated", "unchanged", "failed")},
+    )
+    return report
+
+
+# --------------------------------------------------------------------------- batch matching
+
+
+def do_run_matching(
+    actor: Any,
+    org: Organisation,
+    *,
+    as_of: dt.date,
+    k: int = 10,
+    out: Path | None = None,
+    chunk: int = 5_000,
+    progress: Callable[[int, int], None] | None = None,
+) -> MatchRun:
+    """Top-k openings for every active, consenting seeker of ``org``'s subtree.
+
+    Writes every row to Parquet (or CSV when ``out`` ends in .csv) and stores the rows for the
+    caseload lists; seekers are matched in chunks so memory stays bounded.
+    """
+    if not 1 <= k <= 100:
+        raise ProblemError(Problem("jobs.k", {}, "k"))
+    run = MatchRun.objects.create(
+        org=org, org_path=org.path, as_of=as_of, k=k, created_by=actor if getattr(actor, "pk", None) else None
+    )
+    events.record(
+        actor=actor,
+        kind="create",
+        action="run_matching",
+        object_type="match_run",
+        object_id=str(run.public_id),
+        org_path=org.path,
+        after={"as_of": as_of.isoformat(), "k": k, "org": org.code},
+    )
+    from craftpath.jobs.matching import match_frame_for_seekers
+
+    seekers = JobSeeker.objects.filter(
+        org_path__startswith=org.path, status=JobSeeker.Status.ACTIVE, member__consent_job_matching=True
+    ).order_by("pk")
+    ids = list(seekers.values_list("pk", flat=True))
+    path = out or Path(settings.VAR_DIR) / "matches" / f"{run.public_id}.parquet"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    MatchRun.objects.filter(pk=run.pk).update(
+        seekers_total=len(ids), openings_total=queries.matchable_openings(as_of).count()
+    )
+    parts: list[pl.DataFrame] = []
+    total = 0
+    try:
+        for start in range(0, len(ids), chunk):
+            block = ids[start : start + chunk]
+            frame = match_frame_for_seekers(JobSeeker.objects.filter(pk__in=block), as_of, k)
+            if frame.height:
+                parts.append(_export_frame(frame))
+                _store_rows(run, frame)
+                total += frame.height
+            if progress is not None:
+                progress(min(start + chunk, len(ids)), len(ids))
+        result = pl.concat(parts) if parts else _export_frame(pl.DataFrame())
+        if path.suffix.lower() == ".csv":
+            result.with_columns(
+                pl.col("flags").list.join("; "), pl.col("competencies_missing").list.join("; ")
+            ).write_csv(path)
+        else:
+            result.write_parquet(path)
+    except Exception as exc:
+        log.exception("match run %s failed", run.public_id)
+        MatchRun.objects.filter(pk=run.pk).update(status="failed", error=str(exc)[:2000], finished_at=timezone.now())
+        raise
+    MatchRun.objects.filter(pk=run.pk).update(
+        status="done", rows_total=total, result_file=str(path), finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return run
+
+
+EXPORT_SCHEMA: dict[str, Any] = {
+    "seeker": pl.String,
+    "opening": pl.String,
+    "union": pl.String,
+    "rank": pl.Int32,
+    "score": pl.Float64,
+    "occupation_code": pl.String,
+    "occupation_points": pl.Float64,
+    "competency_points": pl.Float64,
+    "grade_points": pl.Float64,
+    "region_points": pl.Float64,
+    "pay_points": pl.Float64,
+    "flags": pl.List(pl.String),
+    "competencies_missing": pl.List(pl.String),
+    "explanation_zh": pl.String,
+    "explanation_en": pl.String,
+}
+
+
+def _export_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Public ids instead of primary keys; no names or ID numbers leave the database."""
+    if frame.is_empty():
+        return pl.DataFrame(schema=EXPORT_SCHEMA)
+    seekers = pl.DataFrame(
+        [
+            (pk, str(pid), code)
+            for pk, pid, code in JobSeeker.objects.filter(pk__in=frame["seeker_id"].unique().to_list()).values_list(
+                "pk", "public_id", "member__union__code"
+            )
+        ],
+        schema={"seeker_id": pl.Int64, "seeker": pl.String, "union": pl.String},
+        orient="row",
+    )
+    openings = pl.DataFrame(
+        [
+            (pk, str(pid))
+            for pk, pid in JobOpening.objects.filter(pk__in=frame["job_id"].unique().to_list()).values_list(
+                "pk", "public_id"
+            )
+        ],
+        schema={"job_id": pl.Int64, "opening": pl.String},
+        orient="row",
+    )
+    return (
+        frame.join(seekers, on="seeker_id", how="left")
+        .join(openings, on="job_id", how="left")
+        .sort("seeker_id", "rank")
+        .select(list(EXPORT_SCHEMA))
+    )
+
+
+def _store_rows(run: MatchRun, frame: pl.DataFrame) -> None:
+    paths = dict(JobSeeker.objects.filter(pk__in=frame["seeker_id"].unique().to_list()).values_list("pk", "org_path"))
+    names = ("occupation_points", "competency_points", "grade_points", "region_points", "pay_points")
+    MatchRow.objects.bulk_create(
+        [
+            MatchRow(
+                run=run,
+                seeker_id=r["seeker_id"],
+                opening_id=r["job_id"],
+                org_path=paths.get(r["seeker_id"], ""),
+                rank=r["rank"],
+                score=r["score"],
+                parts={n: r[n] for n in names} | {"flags": r["flags"]},
+                explanation_zh=r["explanation_zh"] or "",
+                explanation_en=r["explanation_en"] or "",
+            )
+            for r in frame.iter_rows(named=True)
+        ],
+        batch_size=2000,
+    )
