@@ -53,10 +53,10 @@ def synthetic_market(
             "occupation_code": so_o,
             "grade": pl.Series(grade, dtype=pl.Int64).set(pl.Series(grade < 0), None),
         }
-    ).unique(["seeker_id", "occupation_code"], keep="first")
+    ).unique(["seeker_id", "occupation_code"], keep="first", maintain_order=True)
     held = seeker_occupations.join(
         occupation_competencies.select("occupation_code", "competency_id"), on="occupation_code"
-    )
+    ).sort(["seeker_id", "competency_id"])
     # drop a few held competencies, add a few from courses
     held = held.filter(pl.Series(rng.random(held.height) > 0.1))
     extra_s = rng.choice(seeker_id, n_seekers // 5)
