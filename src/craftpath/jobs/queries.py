@@ -8,12 +8,17 @@ grades and competencies.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
+import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
@@ -24,6 +29,8 @@ from craftpath.registry.models import Certificate, Member, OccupationHistory
 from craftpath.taxonomy.models import Occupation
 from craftpath.training.models import Course, CourseSession, Enrolment
 
+log = logging.getLogger(__name__)
+IN_SLICE = 2000
 SEEKERS_SCHEMA = {"seeker_id": pl.Int64, "region_code": pl.String, "pay_expectation": pl.Float64}
 JOBS_SCHEMA = {
     "job_id": pl.Int64,
@@ -87,8 +94,35 @@ def occupation_competencies() -> pl.DataFrame:
 
 
 def occupation_graph() -> pl.DataFrame:
-    """The career-pathway graph of all occupations (built once per process, ~1-2 s)."""
-    frame: pl.DataFrame = _cached("graph", lambda: build_occupation_graph(occupation_competencies(), k=20))
+    """The career-pathway graph of all occupations.
+
+    Building it takes a few seconds, so it is kept per process and on disk under
+    ``VAR_DIR/cache``, keyed by a hash of every occupation's tasks (a local correction to the
+    table makes a new graph).
+    """
+
+    def build() -> pl.DataFrame:
+        comps = occupation_competencies()
+        digest = hashlib.sha256()
+        for cid, text in comps.select("competency_id", "text").iter_rows():
+            digest.update(f"{cid}\t{text}\n".encode())
+        path = Path(settings.VAR_DIR) / "cache" / f"occupation_graph-{digest.hexdigest()[:16]}.parquet"
+        if path.exists():
+            try:
+                return pl.read_parquet(path)
+            except (OSError, pl.exceptions.ComputeError):
+                log.warning("unreadable graph cache %s; rebuilding", path)
+        graph = build_occupation_graph(comps, k=20)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            graph.write_parquet(tmp)
+            os.replace(tmp, path)
+        except OSError:
+            log.warning("could not write graph cache %s", path)
+        return graph
+
+    frame: pl.DataFrame = _cached("graph", build)
     return frame
 
 
@@ -124,41 +158,46 @@ def worker_profiles(member_ids: list[int], as_of: dt.date) -> WorkerProfile:
     """Occupations, grades and competencies of members (``worker_id`` = member pk) on ``as_of``.
 
     From occupation histories (the occupation, no grade), certificates (occupation and grade)
-    and completed courses (the tasks they cover).
+    and completed courses (the tasks they cover). Ids are read in slices so that no query
+    carries more parameters than SQLite allows.
     """
-    histories = pl.DataFrame(
-        list(OccupationHistory.objects.filter(member_id__in=member_ids).values_list("member_id", "occupation_id")),
-        schema={"worker_id": pl.Int64, "occupation_code": pl.String},
-        orient="row",
-    ).with_columns(pl.lit(None, dtype=pl.Int64).alias("grade"))
-    certificates = pl.DataFrame(
-        list(
-            Certificate.objects.filter(member_id__in=member_ids).values_list(
+    histories: list[tuple[Any, ...]] = []
+    certificates: list[tuple[Any, ...]] = []
+    completions: list[tuple[Any, ...]] = []
+    course_ids: set[int] = set()
+    for start in range(0, len(member_ids), IN_SLICE):
+        ids = member_ids[start : start + IN_SLICE]
+        histories.extend(OccupationHistory.objects.filter(member_id__in=ids).values_list("member_id", "occupation_id"))
+        certificates.extend(
+            Certificate.objects.filter(member_id__in=ids).values_list(
                 "member_id", "pk", "occupation_id", "grade", "issued_on"
             )
-        ),
-        schema={
-            "worker_id": pl.Int64,
-            "certificate_id": pl.Int64,
-            "occupation_code": pl.String,
-            "grade": pl.Int64,
-            "issued_on": pl.Date,
-        },
-        orient="row",
-    )
-    done = Enrolment.objects.filter(member_id__in=member_ids, status=Enrolment.Status.COMPLETED)
-    completions = pl.DataFrame(
-        [(m, str(c), d) for m, c, d in done.values_list("member_id", "course_id", "completed_on")],
-        schema={"worker_id": pl.Int64, "course_id": pl.String, "completed_on": pl.Date},
-        orient="row",
-    )
+        )
+        done = Enrolment.objects.filter(member_id__in=ids, status=Enrolment.Status.COMPLETED)
+        for m, c, d in done.values_list("member_id", "course_id", "completed_on"):
+            completions.append((m, str(c), d))
+            course_ids.add(c)
     return worker_profile(
         as_of=as_of,
         occupation_competencies=occupation_competencies(),
-        worker_occupations=histories,
-        certificates=certificates,
-        course_completions=completions,
-        course_competencies=course_competencies(Course.objects.filter(pk__in=done.values("course_id"))),
+        worker_occupations=pl.DataFrame(
+            histories, schema={"worker_id": pl.Int64, "occupation_code": pl.String}, orient="row"
+        ).with_columns(pl.lit(None, dtype=pl.Int64).alias("grade")),
+        certificates=pl.DataFrame(
+            certificates,
+            schema={
+                "worker_id": pl.Int64,
+                "certificate_id": pl.Int64,
+                "occupation_code": pl.String,
+                "grade": pl.Int64,
+                "issued_on": pl.Date,
+            },
+            orient="row",
+        ),
+        course_completions=pl.DataFrame(
+            completions, schema={"worker_id": pl.Int64, "course_id": pl.String, "completed_on": pl.Date}, orient="row"
+        ),
+        course_competencies=course_competencies(Course.objects.filter(pk__in=sorted(course_ids))),
     )
 
 
