@@ -618,6 +618,8 @@ def do_import_openings(actor: Any, union: Organisation, path: Path) -> dict[str,
 
 # --------------------------------------------------------------------------- batch matching
 
+STORED_RANKS = 3  # the caseload list shows the top 3; the file holds all k
+
 
 def do_run_matching(
     actor: Any,
@@ -631,8 +633,8 @@ def do_run_matching(
 ) -> MatchRun:
     """Top-k openings for every active, consenting seeker of ``org``'s subtree.
 
-    Writes every row to Parquet (or CSV when ``out`` ends in .csv) and stores the rows for the
-    caseload lists; seekers are matched in chunks so memory stays bounded.
+    Writes every row to Parquet (or CSV when ``out`` ends in .csv) and stores the top
+    ``STORED_RANKS`` per seeker for the caseload list; seekers are matched in chunks.
     """
     if not 1 <= k <= 100:
         raise ProblemError(Problem("jobs.k", {}, "k"))
@@ -667,7 +669,7 @@ def do_run_matching(
             frame = match_frame_for_seekers(JobSeeker.objects.filter(pk__in=block), as_of, k)
             if frame.height:
                 parts.append(_export_frame(frame))
-                _store_rows(run, frame)
+                _store_rows(run, frame.filter(pl.col("rank") <= STORED_RANKS))
                 total += frame.height
             if progress is not None:
                 progress(min(start + chunk, len(ids)), len(ids))
