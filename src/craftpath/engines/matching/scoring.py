@@ -393,12 +393,9 @@ def _pair_tables(
         t = np.where(same, TIER_SAME, np.where(minor, TIER_MINOR, np.where(medium, TIER_MEDIUM, 0)))
         g = p.e_grade[ent][:, None]
         h = np.where(same, g, np.where(minor & (g >= 0), g - 1, -1))
-        if len(np.unique(rows)) == len(rows):
-            tier[rows] = t
-            held[rows] = h
-        else:
-            np.maximum.at(tier, rows, t)
-            np.maximum.at(held, rows, h)
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        tier[rows[starts]] = np.maximum.reduceat(t, starts, axis=0)
+        held[rows[starts]] = np.maximum.reduceat(h, starts, axis=0)
     cnt = np.asarray((p.W[s_idx] @ p.R[occ].T).toarray(), dtype=np.int64)
     eligible = (tier > 0) | (cnt > 0)
     return tier, cnt, held, eligible
@@ -485,7 +482,7 @@ def _jobs_block(p: _Prepared, rows: np.ndarray, k: int, budget: int, ctx: dict) 
         cols = jorder[jpos]
         lcs = local[p.j_occ[cols]]
         # job-level bound over the active rows: occupation part, region, pay
-        bsub, hsub = base32[act0][:, chosen], held[act0][:, chosen]
+        bsub, hsub = base32[np.ix_(act0, chosen)], held[np.ix_(act0, chosen)]
         pos_in = np.full(len(occ), -1, dtype=np.int64)
         pos_in[chosen] = np.arange(len(chosen))
         li = pos_in[lcs]
@@ -511,10 +508,11 @@ def _jobs_block(p: _Prepared, rows: np.ndarray, k: int, budget: int, ctx: dict) 
             wdt = max(1, min(width, budget // len(act)))
             c = cols[pos : pos + wdt]
             lc = local[p.j_occ[c]]
-            gi = held9[act][:, lc]
+            ia, il = act[:, None], lc[None, :]
+            gi = held9[ia, il]
             gi += (p.j_req[c] + 1).astype(np.int32)[None, :]
             S = gflat.take(gi)
-            S += base32[act][:, lc]
+            S += base32[ia, il]
             ru, rinv = np.unique(p.j_region[c], return_inverse=True)
             S += region_pts[region_tiers(s_reg[act], ru[None, :])][:, rinv]
             S += _pay_points(s_pay[act], p.j_pay[c][None, :], w.pay)
