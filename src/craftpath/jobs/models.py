@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class JobOpening(models.Model):
@@ -16,10 +17,10 @@ class JobOpening(models.Model):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("job opening", "Open")
         FILLED = "filled", _("Filled")
         EXPIRED = "expired", _("Expired")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("job", "Withdrawn")
 
     class CodedBy(models.TextChoices):
         GIVEN = "given", _("Given")
@@ -75,6 +76,16 @@ class JobOpening(models.Model):
         return self.title
 
     @property
+    def pay_range(self) -> str:
+        """``6000–8000``, ``≤8000``, ``≥6000`` or empty (元/month)."""
+        low, high = self.pay_min, self.pay_max
+        if low is not None and high is not None:
+            return f"{low}–{high}"
+        if high is not None:
+            return f"≤{high}"
+        return f"≥{low}" if low is not None else ""
+
+    @property
     def offer(self) -> int | None:
         """The pay the engine compares with an expectation: the top of the range (what it can reach)."""
         return self.pay_max if self.pay_max is not None else self.pay_min
@@ -120,7 +131,7 @@ class Placement(models.Model):
         INTERVIEWED = "interviewed", _("Interviewed")
         HIRED = "hired", _("Hired")
         NOT_HIRED = "not_hired", _("Not hired")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("job", "Withdrawn")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     seeker = models.ForeignKey(JobSeeker, on_delete=models.CASCADE, related_name="placements")
