@@ -105,7 +105,7 @@ def test_eligible_registration_stores_the_trace(cast: Cast) -> None:
     no_history = do_register_candidate
     with pytest.raises(ProblemError) as err:
         no_history(cast.staff_a, event, cast.ma_colleague_no_consent)
-    assert any("从事本职业" in p.zh for p in err.value.problems)
+    assert any("工作经历" in p.zh for p in err.value.problems)
 
 
 def test_scores_are_validated_and_publication_issues_certificates(cast: Cast) -> None:
