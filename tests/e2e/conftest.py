@@ -41,6 +41,8 @@ def _clear_cache() -> None:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.exists():
+        if os.environ.get("CRAFTPATH_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing and CRAFTPATH_REQUIRE_BROWSER is set (CI must run the browser tests)")
         pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium package to run browser tests")
     from playwright.sync_api import sync_playwright
 
