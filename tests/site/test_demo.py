@@ -276,7 +276,7 @@ class TestGeneratedFederation:
 
 
 @pytest.mark.django_db
-def test_demo_command_end_to_end() -> None:
+def test_demo_command_end_to_end(tmp_path_factory: pytest.TempPathFactory) -> None:
     out = io.StringIO()
     call_command("demo", "--no-serve", "--size", "200", "--no-progress", stdout=out)
     text = out.getvalue()
@@ -288,6 +288,24 @@ def test_demo_command_end_to_end() -> None:
     assert "WARNING" in text
     assert "演示账号" in text
     assert Client().login(username="demo-province", password="demo-province-2023")
+    # the demo holds signed certificates that verify offline, with the published status lists
+    from craftpath.credentials.models import IssuedCredential, StatusListRecord
+    from craftpath.engines.credentials import run_verify
+    from craftpath.ladders.models import EligibilityRun
+
+    assert EligibilityRun.objects.filter(status="done").exists()
+    mine = IssuedCredential.objects.filter(member__user__username="demo-member1").first()
+    assert mine is not None
+    folder = tmp_path_factory.mktemp("verify")
+    (folder / "cert.json").write_text(mine.document, encoding="utf-8")
+    lists = []
+    for n, record in enumerate(StatusListRecord.objects.filter(key=mine.key)):
+        (folder / f"list{n}.json").write_text(record.signed, encoding="utf-8")
+        lists += ["--status-list", str(folder / f"list{n}.json")]
+    assert run_verify([str(folder / "cert.json"), *lists], stdout=io.StringIO(), stderr=io.StringIO()) == 0
+    tampered = mine.document.replace(mine.number, mine.number[:-1] + ("1" if mine.number[-1] != "1" else "2"))
+    (folder / "bad.json").write_text(tampered, encoding="utf-8")
+    assert run_verify([str(folder / "bad.json"), *lists], stdout=io.StringIO(), stderr=io.StringIO()) == 1
     # a second run keeps the data and does not generate again
     again = io.StringIO()
     call_command("demo", "--no-serve", "--no-progress", stdout=again)

@@ -165,6 +165,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even bef
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True
 
+# The address certificates point verifiers to (status lists); must be the public site in production.
+CRAFTPATH_PUBLIC_URL = env_str("CRAFTPATH_PUBLIC_URL", "http://127.0.0.1:8000")
+
 # Uploads: imports stream from disk; refuse anything larger than this.
 IMPORT_MAX_BYTES = env_int("CRAFTPATH_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -7,12 +7,14 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from craftpath.accounts.models import User
+from craftpath.credentials.actions import Award, issue_batch
 from craftpath.ladders.actions import do_start_eligibility_run, execute_run
 from craftpath.orgs.models import Organisation
-from craftpath.registry.models import Member
+from craftpath.registry.models import Certificate, Member
 from craftpath.site.demo import DEMO_USERS
 from craftpath.site.management.commands.generate_demo import print_summary, run_with_progress
 
@@ -47,6 +49,7 @@ class Command(BaseCommand):
             )
             print_summary(result, self.stdout.write)
             self.first_advancement_run()
+            self.first_signed_certificates()
         url = f"http://{options['host']}:{options['port']}/"
         self.print_logins(url)
         if not options["no_serve"]:
@@ -64,6 +67,38 @@ class Command(BaseCommand):
             f"现在可申报 {run.eligible_now:,} 人，半年内 {run.eligible_soon:,} 人 / "
             f"{run.eligible_now:,} may apply now, {run.eligible_soon:,} within 6 months"
         )
+
+    def first_signed_certificates(self, count: int = 200) -> None:
+        """Re-issue the newest certificate of the demo members and some others as signed credentials.
+
+        The generator writes plain registry certificates; here the newest one of each chosen member
+        is replaced by the same grade, occupation and date issued by the demo province as a signed,
+        offline-verifiable credential, so the certificate pages and ``craftpath verify`` have
+        something real to show.
+        """
+        issuer = Organisation.objects.filter(level="provincial").order_by("id").first()
+        if issuer is None:
+            return
+        chosen = list(Member.objects.filter(user__isnull=False).values_list("id", flat=True))
+        chosen += list(
+            Member.objects.exclude(id__in=chosen)
+            .filter(certificates__isnull=False)
+            .distinct()
+            .order_by("id")
+            .values_list("id", flat=True)[: max(0, count - len(chosen))]
+        )
+        awards = []
+        with transaction.atomic():
+            for member in Member.objects.filter(id__in=chosen):
+                newest = (
+                    Certificate.objects.filter(member=member, grade__lte=5).order_by("-issued_on", "-grade").first()
+                )
+                if newest is None:
+                    continue
+                awards.append(Award(member, newest.occupation_id, newest.grade, newest.issued_on))
+                newest.delete()
+            issue_batch(None, issuer, awards, source="demo")
+        self.stdout.write(f"已签发 {len(awards)} 张可验证证书 / issued {len(awards)} signed certificates")
 
     def print_logins(self, url: str) -> None:
         present = set(
