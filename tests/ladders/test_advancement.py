@@ -184,3 +184,63 @@ def test_member_page_shows_title_pathway(careers: Cast) -> None:
     )
     page = _client(careers.member_a).get("/ladders/me/").content.decode()
     assert "助理工程师" in page
+
+
+def test_whatif_api(careers: Cast) -> None:
+    from craftpath.engines.rules import RULEBOOK_DIR
+
+    client = _client(careers.province)
+    shipped = (RULEBOOK_DIR / "national-2018.yaml").read_text(encoding="utf-8")
+    same = client.post(
+        "/api/ladders/whatif",
+        {"as_of": "2026-06-01", "replace_file": "national-2018.yaml", "proposed_text": shipped},
+        content_type="application/json",
+    )
+    assert same.status_code == 200, same.json()
+    assert same.json()["members_changing"] == 0
+    bad = client.post(
+        "/api/ladders/whatif",
+        {"as_of": "2026-06-01", "replace_file": "national-2018.yaml", "proposed_text": "ladder: ["},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert bad.json()["problems"][0]["code"] == "rulebook.invalid"
+    assert "national-2018.yaml" in bad.json()["problems"][0]["message_en"]
+    assert (
+        _client(careers.member_a)
+        .post(
+            "/api/ladders/whatif",
+            {"as_of": "2026-06-01", "replace_file": "national-2018.yaml", "proposed_text": shipped},
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )
+
+
+def test_whatif_api_counts_who_loses(careers: Cast) -> None:
+    from craftpath.engines.rules import RULEBOOK_DIR
+
+    shipped = (RULEBOOK_DIR / "national-2018.yaml").read_text(encoding="utf-8")
+    stricter = shipped.replace(
+        "- certificate: {grade: 1, years_after: 4}", "- certificate: {grade: 1, years_after: 20}"
+    )
+    stricter = stricter.replace(
+        "      - id: national-2018/2/years\n        source: *tpl\n        conditions:\n          - years_in_occupation: 6",
+        "      - id: national-2018/2/years\n        source: *tpl\n        conditions:\n          - years_in_occupation: 20",
+    )
+    assert stricter != shipped
+    body = (
+        _client(careers.province)
+        .post(
+            "/api/ladders/whatif",
+            {"as_of": "2026-06-01", "replace_file": "national-2018.yaml", "proposed_text": stricter},
+            content_type="application/json",
+        )
+        .json()
+    )
+    assert body["members_changing"] == 2
+    groups = {g["org_code"]: g for g in body["by_union"]}
+    assert groups["T-XW-001"]["loses"] >= 1  # the welder may apply for 中级工 now, not under the proposal
+    assert groups["T-QH-001"]["later"] >= 1  # the rider reaches 中级工 by years later than before
+    assert groups["T-QH-001"]["loses"] == 0

@@ -7,14 +7,22 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from craftpath.core.problems import NotFoundOrForbidden, Problem, ProblemError
+from craftpath.core import events
+from craftpath.core.problems import CATALOGUE, NotFoundOrForbidden, Problem, ProblemError
+from craftpath.engines.rules import RulebookError
 from craftpath.ladders import actions, queries
 from craftpath.ladders.access import access_run_by_public_id, latest_run_for, rows_visible_to, runs_visible_to
 from craftpath.ladders.texts import describe_missing, describe_trace
+from craftpath.ladders.whatif import compare_for_org, load_proposal
 from craftpath.orgs.access import access_organisation_by_code
 from craftpath.registry.access import access_member_by_public_id
 
 router = Router()
+
+CATALOGUE.setdefault(
+    "rulebook.invalid",
+    ("规则文件有误，未作任何评估：{value}", "The rulebook file has a problem, so nothing was evaluated: {value}"),
+)
 
 
 class MissingOut(Schema):
@@ -129,6 +137,58 @@ def list_runs(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get("/runs/{public_id}", response=RunOut, summary="One run with its progress")
 def get_run(request: HttpRequest, public_id: str) -> dict[str, Any]:
     return _run(access_run_by_public_id(request.user, public_id))
+
+
+class WhatIfIn(Schema):
+    as_of: dt.date
+    replace_file: str
+    proposed_text: str
+    org_code: str | None = None
+
+
+class WhatIfGroup(Schema):
+    org_code: str | None
+    org_name: str | None
+    members: int
+    gains: int
+    loses: int
+    earlier: int
+    later: int
+
+
+class WhatIfOut(Schema):
+    as_of: dt.date
+    replaced_file: str
+    members_changing: int
+    by_union: list[WhatIfGroup]
+
+
+@router.post("/whatif", response=WhatIfOut, summary="Who would gain or lose eligibility under a proposed rulebook file")
+def whatif(request: HttpRequest, payload: WhatIfIn) -> dict[str, Any]:
+    user: Any = request.user
+    if user.role != "union_staff":
+        raise NotFoundOrForbidden()
+    org = access_organisation_by_code(user, payload.org_code) if payload.org_code else user.org
+    try:
+        proposal = load_proposal(payload.replace_file, payload.proposed_text)
+    except RulebookError as exc:
+        raise ProblemError(Problem("rulebook.invalid", {"value": str(exc)}, "proposed_text")) from None
+    changes, summary = compare_for_org(org, proposal, payload.as_of)
+    events.record(
+        actor=user,
+        kind="export",
+        action="whatif",
+        object_type="organisation",
+        object_id=org.code,
+        org_path=org.path,
+        note=f"{payload.replace_file} as of {payload.as_of}",
+    )
+    return {
+        "as_of": payload.as_of,
+        "replaced_file": payload.replace_file,
+        "members_changing": changes["member_id"].n_unique(),
+        "by_union": summary.to_dicts(),
+    }
 
 
 class EligibleRow(Schema):
