@@ -6,6 +6,7 @@ Every validation error that reaches a person (a page, the API, an import report,
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -213,6 +214,14 @@ class NotFoundOrForbidden(Exception):
     """Raised by access_* functions: the same answer whether missing or not allowed."""
 
     problem = Problem("access.not_found")
+
+
+def parse_public_id(value: Any) -> uuid.UUID:
+    """A public id from a URL or payload; anything else is "not found", like a missing record."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFoundOrForbidden() from None
 
 
 def _fill(template: str, params: dict[str, Any]) -> str:

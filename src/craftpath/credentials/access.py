@@ -15,18 +15,13 @@ from django.db.models import QuerySet
 
 from craftpath.core.problems import NotFoundOrForbidden
 from craftpath.credentials.models import IssuedCredential, IssuerKey
-
-
-def _staff_path(user: Any) -> str | None:
-    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "union_staff" and user.org_id:
-        return str(user.org.path)
-    return None
+from craftpath.orgs.access import staff_path
 
 
 def credentials_visible_to(user: Any) -> QuerySet[IssuedCredential]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return IssuedCredential.objects.none()
-    path = _staff_path(user)
+    path = staff_path(user)
     if path is not None:
         return IssuedCredential.objects.filter(org_path__startswith=path)
     if user.role == "member":
@@ -46,12 +41,12 @@ def access_credential_by_public_id(user: Any, public_id: Any) -> IssuedCredentia
 
 
 def may_manage_credential(user: Any, credential: IssuedCredential) -> bool:
-    path = _staff_path(user)
+    path = staff_path(user)
     return bool(path and credential.org_path.startswith(path))
 
 
 def issuer_keys_visible_to(user: Any) -> QuerySet[IssuerKey]:
-    path = _staff_path(user)
+    path = staff_path(user)
     if path is None:
         return IssuerKey.objects.none()
     return IssuerKey.objects.filter(org_path__startswith=path)

@@ -11,13 +11,13 @@ Missing and forbidden give the same answer (``NotFoundOrForbidden``).
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from craftpath.core.problems import NotFoundOrForbidden
+from craftpath.core.problems import NotFoundOrForbidden, parse_public_id
 from craftpath.jobs.models import JobOpening, JobSeeker, Placement
+from craftpath.orgs.access import may_manage_path, staff_path
 from craftpath.registry.models import Member
 
 
@@ -25,28 +25,10 @@ def _active(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def staff_path(user: Any) -> str | None:
-    if _active(user) and user.role == "union_staff" and user.org_id:
-        return str(user.org.path)
-    return None
-
-
 def _hr_employer(user: Any) -> int | None:
     if _active(user) and user.role == "employer_hr" and user.employer_id:
         return int(user.employer_id)
     return None
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFoundOrForbidden() from None
-
-
-def may_manage_path(user: Any, org_path: str) -> bool:
-    path = staff_path(user)
-    return bool(path and org_path.startswith(path))
 
 
 def mask_name(name: str) -> str:
@@ -78,7 +60,7 @@ def openings_visible_to(user: Any) -> QuerySet[JobOpening]:
 def access_opening_by_public_id(user: Any, public_id: Any, *, manage: bool = False) -> JobOpening:
     opening = (
         openings_visible_to(user)
-        .filter(public_id=_uuid(public_id))
+        .filter(public_id=parse_public_id(public_id))
         .select_related("employer", "union", "occupation", "region")
         .first()
     )
@@ -92,7 +74,7 @@ def access_opening_for_referral(user: Any, public_id: Any) -> JobOpening:
     one district may refer to another district's opening (the placement stays in their subtree)."""
     if staff_path(user) is None:
         raise NotFoundOrForbidden()
-    opening = JobOpening.objects.filter(public_id=_uuid(public_id)).first()
+    opening = JobOpening.objects.filter(public_id=parse_public_id(public_id)).first()
     if opening is None:
         raise NotFoundOrForbidden()
     return opening
@@ -113,7 +95,7 @@ def seekers_visible_to(user: Any) -> QuerySet[JobSeeker]:
 def access_seeker_by_public_id(user: Any, public_id: Any, *, manage: bool = False) -> JobSeeker:
     seeker = (
         seekers_visible_to(user)
-        .filter(public_id=_uuid(public_id))
+        .filter(public_id=parse_public_id(public_id))
         .select_related("member", "member__union", "desired_region", "case_officer")
         .first()
     )
@@ -156,7 +138,7 @@ def placements_visible_to(user: Any) -> QuerySet[Placement]:
 def access_placement_by_public_id(user: Any, public_id: Any, *, manage: bool = False) -> Placement:
     placement = (
         placements_visible_to(user)
-        .filter(public_id=_uuid(public_id))
+        .filter(public_id=parse_public_id(public_id))
         .select_related("seeker", "seeker__member", "opening")
         .first()
     )

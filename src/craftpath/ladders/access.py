@@ -6,12 +6,11 @@ their subtree. A member sees their own next-grade evaluation (computed on reques
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 
-from craftpath.core.problems import NotFoundOrForbidden
+from craftpath.core.problems import NotFoundOrForbidden, parse_public_id
 from craftpath.ladders.models import EligibilityRow, EligibilityRun
 
 
@@ -22,10 +21,7 @@ def runs_visible_to(user: Any) -> QuerySet[EligibilityRun]:
 
 
 def access_run_by_public_id(user: Any, public_id: Any) -> EligibilityRun:
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise NotFoundOrForbidden() from None
+    key = parse_public_id(public_id)
     run = runs_visible_to(user).filter(public_id=key).select_related("org").first()
     if run is None:
         raise NotFoundOrForbidden()

@@ -41,6 +41,19 @@ def employers_visible_to(user: Any) -> QuerySet[Employer]:
     return Employer.objects.none()
 
 
+def staff_path(user: Any) -> str | None:
+    """The subtree path a signed-in, active union staff member acts on, or None for anyone else."""
+    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "union_staff" and user.org_id:
+        return str(user.org.path)
+    return None
+
+
+def may_manage_path(user: Any, org_path: str) -> bool:
+    """Union staff manage records whose organisation path lies in their own subtree."""
+    path = staff_path(user)
+    return bool(path and org_path.startswith(path))
+
+
 def can_act_in(user: Any, org: Organisation) -> bool:
     """Union staff act on their own subtree only."""
     return bool(

@@ -9,13 +9,12 @@ Who sees which members:
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import QuerySet
 
 from craftpath.core import events
-from craftpath.core.problems import NotFoundOrForbidden
+from craftpath.core.problems import NotFoundOrForbidden, parse_public_id
 from craftpath.registry.models import Member
 
 
@@ -32,10 +31,7 @@ def members_visible_to(user: Any) -> QuerySet[Member]:
 
 
 def access_member_by_public_id(user: Any, public_id: Any) -> Member:
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise NotFoundOrForbidden() from None
+    key = parse_public_id(public_id)
     member = members_visible_to(user).filter(public_id=key).select_related("union", "employer").first()
     if member is None:
         raise NotFoundOrForbidden()

@@ -8,42 +8,24 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from craftpath.core.problems import NotFoundOrForbidden
+from craftpath.core.problems import NotFoundOrForbidden, parse_public_id
+from craftpath.orgs.access import may_manage_path, staff_path
 from craftpath.training.models import Course, Enrolment, TrainingProvider
 
 
-def _staff_path(user: Any) -> str | None:
-    if getattr(user, "is_authenticated", False) and user.is_active and user.role == "union_staff" and user.org_id:
-        return str(user.org.path)
-    return None
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFoundOrForbidden() from None
-
-
-def may_manage_path(user: Any, org_path: str) -> bool:
-    path = _staff_path(user)
-    return bool(path and org_path.startswith(path))
-
-
 def providers_visible_to(user: Any) -> QuerySet[TrainingProvider]:
-    path = _staff_path(user)
+    path = staff_path(user)
     if path is None:
         return TrainingProvider.objects.none()
     return TrainingProvider.objects.filter(org_path__startswith=path)
 
 
 def access_provider_by_public_id(user: Any, public_id: Any) -> TrainingProvider:
-    provider = providers_visible_to(user).filter(public_id=_uuid(public_id)).first()
+    provider = providers_visible_to(user).filter(public_id=parse_public_id(public_id)).first()
     if provider is None:
         raise NotFoundOrForbidden()
     return provider
@@ -56,7 +38,7 @@ def courses_visible_to(user: Any) -> QuerySet[Course]:
 
 
 def access_course_by_public_id(user: Any, public_id: Any, *, manage: bool = False) -> Course:
-    course = courses_visible_to(user).filter(public_id=_uuid(public_id)).select_related("provider").first()
+    course = courses_visible_to(user).filter(public_id=parse_public_id(public_id)).select_related("provider").first()
     if course is None or (manage and not may_manage_path(user, course.org_path)):
         raise NotFoundOrForbidden()
     return course
@@ -65,7 +47,7 @@ def access_course_by_public_id(user: Any, public_id: Any, *, manage: bool = Fals
 def enrolments_visible_to(user: Any) -> QuerySet[Enrolment]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Enrolment.objects.none()
-    path = _staff_path(user)
+    path = staff_path(user)
     if path is not None:
         return Enrolment.objects.filter(Q(org_path__startswith=path) | Q(course__org_path__startswith=path))
     if user.role == "member":
@@ -75,7 +57,10 @@ def enrolments_visible_to(user: Any) -> QuerySet[Enrolment]:
 
 def access_enrolment_by_public_id(user: Any, public_id: Any) -> Enrolment:
     enrolment = (
-        enrolments_visible_to(user).filter(public_id=_uuid(public_id)).select_related("course", "member").first()
+        enrolments_visible_to(user)
+        .filter(public_id=parse_public_id(public_id))
+        .select_related("course", "member")
+        .first()
     )
     if enrolment is None:
         raise NotFoundOrForbidden()
