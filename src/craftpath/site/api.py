@@ -10,6 +10,7 @@ from ninja.security import APIKeyCookie, HttpBearer
 
 from craftpath.accounts.tokens import user_for_token
 from craftpath.assessment.api import router as assessment_router
+from craftpath.competitions.api import router as competitions_router
 from craftpath.core.problems import NotFoundOrForbidden, ProblemError
 from craftpath.credentials.api import router as credentials_router
 from craftpath.jobs.api import router as jobs_router
@@ -66,3 +67,4 @@ api.add_router("/training", training_router, tags=["training"])
 api.add_router("/credentials", credentials_router, tags=["certificates"])
 api.add_router("/assessment", assessment_router, tags=["assessment"])
 api.add_router("/jobs", jobs_router, tags=["jobs"])
+api.add_router("/competitions", competitions_router, tags=["competitions"])

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "craftpath.credentials",
     "craftpath.assessment",
     "craftpath.jobs",
+    "craftpath.competitions",
 ]
 
 MIDDLEWARE = [

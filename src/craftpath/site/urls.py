@@ -18,6 +18,7 @@ urlpatterns = [
     path("verify/", include("craftpath.credentials.urls_verify")),
     path("assessment/", include("craftpath.assessment.urls")),
     path("jobs/", include("craftpath.jobs.urls")),
+    path("competitions/", include("craftpath.competitions.urls")),
     path("api/", api.urls),
     path("healthz", views.healthz, name="healthz"),
 ]
