@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection, connections
 from django.test import Client
 
 from craftpath.accounts.models import User
@@ -414,3 +417,79 @@ def test_api_and_pages(cast: Cast) -> None:
     assert hr.get(f"/competitions/posts/{post.public_id}/").status_code == 200
     assert _client(cast.staff_b).get(f"/competitions/posts/{post.public_id}/").status_code == 404
     assert _client(cast.staff_a).get("/competitions/posts/").status_code == 200
+
+
+def test_pages_record_upload_and_appoint(cast: Cast) -> None:
+    comp = do_create_competition(
+        cast.staff_a,
+        org=cast.district_a,
+        name="玄武区焊工赛（测试）",
+        tier="district",
+        occupation_code=WELDER,
+        held_on="2025-05-01",
+        entrants=10,
+    )
+    staff = _client(cast.staff_a)
+    ma_id = cast.ma.reveal_id_number()
+    bad = io.BytesIO(_csv(f"{ma_id},11,,否"))
+    bad.name = "results.csv"
+    staff.post(f"/competitions/{comp.public_id}/upload/", {"file": bad})
+    page = staff.get(f"/competitions/{comp.public_id}/").content.decode()
+    assert "名次“11”无效" in page
+    assert not CompetitionResult.objects.exists()
+    response = staff.post(
+        f"/competitions/{comp.public_id}/results/", {"id_number": ma_id, "rank": "1", "prize": "gold"}
+    )
+    assert response.status_code == 302
+    assert CompetitionResult.objects.get(member=cast.ma).rank == 1
+    assert staff.post(f"/competitions/{comp.public_id}/promotions/").status_code == 302
+    assert CompetitionResult.objects.get(member=cast.ma).outcome == "no_table"  # Jiangsu has no table
+    assert "没有竞赛晋升规则" in staff.get(f"/competitions/{comp.public_id}/").content.decode()
+    _cert(cast, cast.ma, "高级技师", "S-9", "2019-01-01")
+    post = _post(cast)
+    assert (
+        staff.post(f"/competitions/posts/{post.public_id}/nominate/", {"member_id": str(cast.ma.public_id)}).status_code
+        == 302
+    )
+    appt = post.appointments.get()
+    assert staff.get(f"/competitions/posts/{post.public_id}/").status_code == 200
+    assert staff.post(f"/competitions/appointments/{appt.public_id}/appoint/", {"date": ""}).status_code == 302
+    appt.refresh_from_db()
+    assert appt.status == "appointed"
+    assert _client(cast.staff_b).post(f"/competitions/appointments/{appt.public_id}/end/").status_code == 404
+    assert staff.post(f"/competitions/appointments/{appt.public_id}/end/", {"date": ""}).status_code == 302
+    appt.refresh_from_db()
+    assert appt.status == "ended"
+    me = _client(cast.member_a).get("/competitions/me/").content.decode()
+    assert cast.employer_a.name in me
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_appointments_at_once_take_one_place(cast: Cast) -> None:
+    """On PostgreSQL the post row lock makes the second appointment wait and then see the quota full."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writers anyway")
+    _cert(cast, cast.ma, "高级技师", "C-1", "2019-01-01")
+    _cert(cast, cast.ma_colleague_no_consent, "高级技师", "C-2", "2019-01-01")
+    post = _post(cast, quota=1)
+    nominees = [do_nominate(cast.staff_a, post, m) for m in (cast.ma, cast.ma_colleague_no_consent)]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def run(appt: Any) -> None:
+        try:
+            barrier.wait()
+            do_appoint(cast.staff_a, appt)
+            outcomes.append("ok")
+        except ProblemError as exc:
+            outcomes.append(exc.problems[0].code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in nominees]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "posts.quota_full"]
+    assert Certificate.objects.filter(grade=6).count() == 1
