@@ -493,3 +493,32 @@ def test_two_appointments_at_once_take_one_place(cast: Cast) -> None:
         t.join()
     assert sorted(outcomes) == ["ok", "posts.quota_full"]
     assert Certificate.objects.filter(grade=6).count() == 1
+
+
+def test_api_upload_and_refused_nomination(cast: Cast) -> None:
+    comp = _national(cast)
+    staff = _client(cast.province)
+    sheet = io.BytesIO(_csv(f"{cast.ma.reveal_id_number()},99,,否"))
+    sheet.name = "results.csv"
+    response = staff.post(f"/api/competitions/{comp.public_id}/results/upload", {"file": sheet})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["saved"] is False
+    assert {p["code"] for p in body["problems"]} == {"competition.file_has_problems", "competition.rank"}
+    sheet = io.BytesIO(_csv(f"{cast.ma.reveal_id_number()},9,excellence,否"))
+    sheet.name = "results.csv"
+    response = staff.post(f"/api/competitions/{comp.public_id}/results/upload", {"file": sheet})
+    assert response.status_code == 200
+    assert response.json()["created"] == 1
+    post = _post(cast)
+    response = _client(cast.hr_a).post(
+        f"/api/competitions/posts/{post.public_id}/nominations",
+        {"member_id": str(cast.ma.public_id)},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    problems = response.json()["problems"]
+    assert problems[0]["code"] == "posts.not_eligible"
+    assert problems[1]["field"] == "needs_certificate:5"
+    assert "高级技师" in problems[1]["message_zh"]
+    assert "Senior technician" in problems[1]["message_en"]
