@@ -522,3 +522,44 @@ def test_api_upload_and_refused_nomination(cast: Cast) -> None:
     assert problems[1]["field"] == "needs_certificate:5"
     assert "高级技师" in problems[1]["message_zh"]
     assert "Senior technician" in problems[1]["message_en"]
+
+
+def test_create_pages(cast: Cast) -> None:
+    staff = _client(cast.staff_a)
+    response = staff.post(
+        "/competitions/new/",
+        {
+            "name": "区赛（测试）",
+            "org_code": "T-XW",
+            "tier": "district",
+            "event_size": "1",
+            "occupation_code": WELDER,
+            "held_on": "2025-04-01",
+            "entrants": "12",
+        },
+    )
+    comp = Competition.objects.get(name="区赛（测试）")
+    assert response["Location"].endswith(f"/competitions/{comp.public_id}/")
+    assert comp.jurisdiction_id == "320102"
+    response = staff.post("/competitions/new/", {"name": "", "tier": "galaxy", "entrants": "0"})
+    assert response.status_code == 302
+    assert Competition.objects.count() == 1
+    response = staff.post(
+        "/competitions/posts/new/",
+        {
+            "employer_credit_code": cast.employer_a.credit_code,
+            "occupation_code": WELDER,
+            "grade": "7",
+            "quota": "2",
+            "valid_from": "2024-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert "/competitions/posts/" in response["Location"]
+    assert (
+        _client(cast.staff_b)
+        .post("/competitions/posts/new/", {"employer_credit_code": cast.employer_a.credit_code})
+        .status_code
+        == 404
+    )
+    assert _client(cast.member_a).post("/competitions/new/", {}).status_code == 404
