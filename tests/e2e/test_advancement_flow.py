@@ -29,7 +29,13 @@ def welder(cast: Any) -> Any:
     do_add_certificate(
         cast.staff_a,
         cast.ma,
-        {"occupation_code": "6-18-02-04", "grade": "初级工", "issuer": "测试中心", "number": "E-1", "issued_on": "2012-05-01"},
+        {
+            "occupation_code": "6-18-02-04",
+            "grade": "初级工",
+            "issuer": "测试中心",
+            "number": "E-1",
+            "issued_on": "2012-05-01",
+        },
     )
     return cast
 

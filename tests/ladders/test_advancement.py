@@ -225,9 +225,9 @@ def test_whatif_api_counts_who_loses(careers: Cast) -> None:
     stricter = shipped.replace(
         "- certificate: {grade: 1, years_after: 4}", "- certificate: {grade: 1, years_after: 20}"
     )
+    years_route = "      - id: national-2018/2/years\n        source: *tpl\n        conditions:\n"
     stricter = stricter.replace(
-        "      - id: national-2018/2/years\n        source: *tpl\n        conditions:\n          - years_in_occupation: 6",
-        "      - id: national-2018/2/years\n        source: *tpl\n        conditions:\n          - years_in_occupation: 20",
+        years_route + "          - years_in_occupation: 6", years_route + "          - years_in_occupation: 20"
     )
     assert stricter != shipped
     body = (
