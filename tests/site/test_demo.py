@@ -306,6 +306,25 @@ def test_demo_command_end_to_end(tmp_path_factory: pytest.TempPathFactory) -> No
     tampered = mine.document.replace(mine.number, mine.number[:-1] + ("1" if mine.number[-1] != "1" else "2"))
     (folder / "bad.json").write_text(tampered, encoding="utf-8")
     assert run_verify([str(folder / "bad.json"), *lists], stdout=io.StringIO(), stderr=io.StringIO()) == 1
+    # demo members find courses and job openings with reasons, in both languages
+    from craftpath.jobs.models import JobOpening
+    from craftpath.training.models import Course
+
+    assert Course.objects.exists()
+    assert JobOpening.objects.filter(status="open").exists()
+    member = Client()
+    assert member.login(username="demo-member1", password="demo-member-2023")
+    assert member.get("/api/jobs/members/me/matches").status_code == 200
+    opening = JobOpening.objects.filter(status="open").order_by("id").first()
+    assert opening is not None
+    worker = Member.objects.filter(histories__occupation_id=opening.occupation_id).order_by("id").first()
+    assert worker is not None
+    staff = Client()
+    assert staff.login(username="demo-province", password="demo-province-2023")
+    matches = staff.get(f"/api/jobs/members/{worker.public_id}/matches").json()
+    assert matches, "a member working in an advertised occupation gets at least one match"
+    assert matches[0]["explanation_zh"]
+    assert matches[0]["explanation_en"]
     # a second run keeps the data and does not generate again
     again = io.StringIO()
     call_command("demo", "--no-serve", "--no-progress", stdout=again)

@@ -3,20 +3,26 @@ sign-ins and serve on 127.0.0.1:8000."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from craftpath.accounts.models import User
 from craftpath.credentials.actions import Award, issue_batch
+from craftpath.engines.grades import Grade
+from craftpath.jobs.actions import do_create_opening
 from craftpath.ladders.actions import do_start_eligibility_run, execute_run
 from craftpath.orgs.models import Organisation
-from craftpath.registry.models import Certificate, Member
+from craftpath.registry.models import Certificate, Member, OccupationHistory
 from craftpath.site.demo import DEMO_USERS
 from craftpath.site.management.commands.generate_demo import print_summary, run_with_progress
+from craftpath.taxonomy.models import Occupation
+from craftpath.training.actions import do_create_course, do_create_provider
 
 WARNING = (
     "注意：以上为公开的演示账号和密码，仅用于演示数据，切勿用于含真实会员数据的系统。\n"
@@ -50,6 +56,7 @@ class Command(BaseCommand):
             print_summary(result, self.stdout.write)
             self.first_advancement_run()
             self.first_signed_certificates()
+            self.first_courses_and_openings()
         url = f"http://{options['host']}:{options['port']}/"
         self.print_logins(url)
         if not options["no_serve"]:
@@ -99,6 +106,88 @@ class Command(BaseCommand):
                 newest.delete()
             issue_batch(None, issuer, awards, source="demo")
         self.stdout.write(f"已签发 {len(awards)} 张可验证证书 / issued {len(awards)} signed certificates")
+
+    def first_courses_and_openings(self, occupations: int = 12) -> None:
+        """Courses and job openings in the demo's most common occupations, posted by the province.
+
+        Deterministic: the same demo data always gets the same courses and openings.
+        """
+        actor = User.objects.filter(username="demo-province").select_related("org").first()
+        if actor is None or actor.org is None:
+            return
+        today = timezone.localdate()
+        common: list[str] = [
+            str(c)
+            for c in (
+                OccupationHistory.objects.values("occupation_id")
+                .annotate(n=Count("id"))
+                .order_by("-n", "occupation_id")
+                .values_list("occupation_id", flat=True)[:occupations]
+            )
+        ]
+        provider = do_create_provider(actor, name="江苏省职业技能培训中心（演示）", org=actor.org)
+        cities = list(Organisation.objects.filter(level="city", path__startswith=actor.org.path).order_by("code"))
+        courses = 0
+        for n, code in enumerate(common):
+            tasks = len(Occupation.objects.get(code=code).tasks or [])
+            for grade in (2, 3, 4):
+                half = max(1, tasks // 2)
+                for part, indices in enumerate((range(half), range(half, tasks))):
+                    if not indices:
+                        continue
+                    hours = 40 + 20 * grade + 8 * part
+                    do_create_course(
+                        actor,
+                        provider,
+                        {
+                            "title": f"{Grade(grade).zh}培训（{part + 1}）",
+                            "occupation_code": code,
+                            "target_grade": grade,
+                            "tasks": list(indices),
+                            "hours": hours,
+                            "theory_hours": hours * 3 // 10,
+                            "mode": "mixed",
+                            "cost": 600 + 300 * grade + 100 * part,
+                            "subsidy": (600 + 300 * grade + 100 * part) // 2,
+                            "capacity": 30,
+                            "region_code": cities[n % len(cities)].region_id if cities else "",
+                            "location": "演示培训基地",
+                        },
+                    )
+                    courses += 1
+        unions = list(
+            Organisation.objects.filter(level="grassroots", kind="enterprise", path__startswith=actor.org.path)
+            .select_related("region")
+            .order_by("code")[:40]
+        )
+        openings = 0
+        for n, union in enumerate(unions):
+            employer = union.employers.order_by("credit_code").first()
+            for k in range(2):
+                if not common:
+                    break
+                wanted = common[(n + k) % len(common)]
+                name = Occupation.objects.get(code=wanted).name
+                grade = 1 + (n + k) % 4
+                do_create_opening(
+                    actor,
+                    {
+                        "title": f"招聘{name}（{Grade(grade).zh}及以上）",
+                        "description": "演示岗位 / demo opening",
+                        "occupation_code": wanted,
+                        "required_grade": grade,
+                        "region_code": union.region_id,
+                        "pay_min": 4500 + 500 * grade,
+                        "pay_max": 6500 + 800 * grade,
+                        "expires_on": (today + dt.timedelta(days=60 + n)).isoformat(),
+                        "union_code": union.code,
+                        "employer_credit_code": employer.credit_code if employer else "",
+                    },
+                )
+                openings += 1
+        self.stdout.write(
+            f"已发布 {courses} 门课程、{openings} 个岗位 / posted {courses} courses and {openings} job openings"
+        )
 
     def print_logins(self, url: str) -> None:
         present = set(
