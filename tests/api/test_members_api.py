@@ -217,3 +217,16 @@ def test_api_docs_need_no_internet(cast: Cast) -> None:
     page = _client(cast.staff_a).get("/api/docs").content.decode()
     assert "cdn.jsdelivr" not in page
     assert "swagger-ui-bundle.js" in page
+
+
+def test_search_by_id_number_is_logged_without_the_number(cast: Cast) -> None:
+    plain = cast.ma.reveal_id_number()
+    client = _client(cast.staff_a)
+    found = client.post("/api/members/search", {"id_number": plain.lower()}, content_type="application/json")
+    assert [i["name"] for i in found.json()["items"]] == ["张三"]
+    hidden = _client(cast.staff_b).post("/api/members/search", {"id_number": plain}, content_type="application/json")
+    assert hidden.json()["items"] == []  # another district's member is not found, and that is logged too
+    logged = AuditEvent.objects.filter(action="find_by_id_number").order_by("id")
+    assert [e.note for e in logged] == ["found", "no visible member matched"]
+    assert logged[0].object_id == str(cast.ma.public_id)
+    assert all(plain not in (e.note + str(e.before) + str(e.after) + e.object_id) for e in logged)

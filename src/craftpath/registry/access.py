@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from craftpath.core import events
+from craftpath.core.crypto import lookup_hash
 from craftpath.core.problems import NotFoundOrForbidden, parse_public_id
 from craftpath.registry.models import Member
 
@@ -62,3 +63,26 @@ def access_member_identity_by_public_id(user: Any, public_id: Any, *, purpose: s
         note=purpose[:200],
     )
     return {"id_number": member.reveal_id_number(), "phone": member.reveal_phone()}
+
+
+def access_member_by_id_number(user: Any, id_number: str) -> Member | None:
+    """Find a visible member by full ID number (keyed hash); every look-up is logged, hit or miss.
+
+    The ID number itself is never written to the audit trail, only whether a member was found.
+    """
+    member = (
+        members_visible_to(user)
+        .filter(id_hash=lookup_hash(id_number.strip().upper()))
+        .select_related("union", "employer")
+        .first()
+    )
+    events.record(
+        actor=user,
+        kind="view_pii",
+        action="find_by_id_number",
+        object_type="member",
+        object_id=str(member.public_id) if member else "",
+        org_path=member.org_path if member else "",
+        note="found" if member else "no visible member matched",
+    )
+    return member

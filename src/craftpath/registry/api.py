@@ -8,11 +8,11 @@ from django.db.models import Max
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from craftpath.core.crypto import lookup_hash
 from craftpath.core.problems import NotFoundOrForbidden
 from craftpath.engines.grades import Grade
 from craftpath.registry import actions
 from craftpath.registry.access import (
+    access_member_by_id_number,
     access_member_by_public_id,
     access_member_identity_by_public_id,
     may_edit_member,
@@ -273,8 +273,9 @@ def list_members(
     "/search", response=MemberPage, summary="Find a member by full ID number (sent in the body, never the URL)"
 )
 def search_member(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
-    qs = members_visible_to(request.user).filter(id_hash=lookup_hash(payload.id_number.strip().upper()))
-    return _page(qs, None, 1)
+    member = access_member_by_id_number(request.user, payload.id_number)
+    qs = members_visible_to(request.user)
+    return _page(qs.filter(pk=member.pk) if member else qs.none(), None, 1)
 
 
 @router.post("", response={201: MemberDetail}, summary="Register a member")

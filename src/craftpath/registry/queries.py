@@ -16,10 +16,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
-from craftpath.core.crypto import lookup_hash
 from craftpath.engines.codes import check_resident_id
 from craftpath.engines.grades import Grade
-from craftpath.registry.access import members_visible_to
+from craftpath.registry.access import access_member_by_id_number, members_visible_to
 from craftpath.registry.models import Certificate, ImportBatch, Member, OccupationHistory
 
 PAGE_SIZE = 25
@@ -149,7 +148,7 @@ def find_by_id_number(user: Any, id_number: str) -> tuple[Member | None, str | N
     check = check_resident_id(id_number)
     if not check.ok:
         return None, check.error_code
-    member = members_visible_to(user).filter(id_hash=lookup_hash(check.value)).first()
+    member = access_member_by_id_number(user, check.value)
     return member, None if member else "access.not_found"
 
 
