@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,15 +23,10 @@ from craftpath.assessment.access import (
 )
 from craftpath.assessment.parameters import parameters_on
 from craftpath.assessment.texts import describe_missing
+from craftpath.core.feedback import flash_problems
 from craftpath.core.problems import NotFoundOrForbidden, ProblemError
 from craftpath.engines.grades import Grade
 from craftpath.registry.models import Member
-
-
-def _problems(request: HttpRequest, exc: ProblemError) -> None:
-    english = (get_language() or "").startswith("en")
-    for p in exc.problems:
-        messages.error(request, p.en if english else p.zh)
 
 
 @login_required
@@ -70,7 +64,7 @@ def register(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc)
+        flash_problems(request, exc.problems)
     return redirect("assessment:event", public_id=public_id)
 
 
@@ -85,7 +79,7 @@ def scores(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc)
+        flash_problems(request, exc.problems)
         return redirect("assessment:events")
     return redirect("assessment:event", public_id=candidate.event.public_id)
 
@@ -99,7 +93,7 @@ def publish(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc)
+        flash_problems(request, exc.problems)
     return redirect("assessment:event", public_id=public_id)
 
 
@@ -131,7 +125,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
         except ValueError:
             messages.error(request, _("The date is not recognised; please use a format like 2026-01-31."))
         except ProblemError as exc:
-            _problems(request, exc)
+            flash_problems(request, exc.problems)
         else:
             return redirect("assessment:event", public_id=event.public_id)
     defaults = parameters_on(timezone.localdate())

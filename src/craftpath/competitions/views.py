@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,16 +28,11 @@ from craftpath.competitions.access import (
 )
 from craftpath.competitions.models import Competition
 from craftpath.competitions.queries import as_of_today
+from craftpath.core.feedback import flash_problems
 from craftpath.core.problems import NotFoundOrForbidden, Problem, ProblemError
 from craftpath.engines.grades import Grade
 from craftpath.orgs.access import employers_visible_to, organisations_visible_to
 from craftpath.registry.access import access_member_by_public_id, members_visible_to
-
-
-def _problems(request: HttpRequest, problems: list[Problem]) -> None:
-    english = (get_language() or "").startswith("en")
-    for p in problems:
-        messages.error(request, p.en if english else p.zh)
 
 
 def _date(value: str) -> dt.date | None:
@@ -91,7 +85,7 @@ def competition_new(request: HttpRequest) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc.problems)
+        flash_problems(request, exc.problems)
         return redirect("competitions:list")
     return redirect("competitions:detail", public_id=comp.public_id)
 
@@ -135,7 +129,7 @@ def record_result(request: HttpRequest, public_id: str) -> HttpResponse:
     else:
         member = actions.find_member_by_id_number(user, post.get("id_number", ""))
     if member is None:
-        _problems(request, [Problem("competition.unknown_member", {}, "id_number")])
+        flash_problems(request, [Problem("competition.unknown_member", {}, "id_number")])
         return redirect("competitions:detail", public_id=public_id)
     try:
         actions.do_record_result(
@@ -147,7 +141,7 @@ def record_result(request: HttpRequest, public_id: str) -> HttpResponse:
             is_student=post.get("is_student") == "on",
         )
     except ProblemError as exc:
-        _problems(request, exc.problems)
+        flash_problems(request, exc.problems)
     else:
         messages.success(request, _("The result is saved."))
     return redirect("competitions:detail", public_id=public_id)
@@ -163,9 +157,9 @@ def upload_results(request: HttpRequest, public_id: str) -> HttpResponse:
         raise Http404() from None
     upload = request.FILES.get("file")
     if upload is None:
-        _problems(request, [Problem("file.empty", {}, "file")])
+        flash_problems(request, [Problem("file.empty", {}, "file")])
     elif (upload.size or 0) > settings.IMPORT_MAX_BYTES:
-        _problems(request, [Problem("file.too_large", {"limit": f"{settings.IMPORT_MAX_BYTES >> 20} MB"})])
+        flash_problems(request, [Problem("file.too_large", {"limit": f"{settings.IMPORT_MAX_BYTES >> 20} MB"})])
     else:
         report = actions.import_results(user, comp, upload.read(), upload.name or "results.csv")
         request.session["competition_upload_report"] = report
@@ -182,7 +176,7 @@ def apply_promotions(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc.problems)
+        flash_problems(request, exc.problems)
         return redirect("competitions:detail", public_id=public_id)
     created = sum(1 for o in outcomes if o["certificate_created"])
     refused = sum(1 for o in outcomes if o["status"] != "promoted")
@@ -256,7 +250,7 @@ def post_new(request: HttpRequest) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc.problems)
+        flash_problems(request, exc.problems)
         return redirect("competitions:posts")
     return redirect("competitions:post", public_id=post.public_id)
 
@@ -301,7 +295,7 @@ def nominate(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc.problems)
+        flash_problems(request, exc.problems)
     else:
         messages.success(request, _("Nominated."))
     return redirect("competitions:post", public_id=public_id)
@@ -317,7 +311,7 @@ def appoint(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc.problems)
+        flash_problems(request, exc.problems)
     return redirect("competitions:post", public_id=appt.post.public_id)
 
 
@@ -331,5 +325,5 @@ def end_appointment(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc.problems)
+        flash_problems(request, exc.problems)
     return redirect("competitions:post", public_id=appt.post.public_id)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods, require_POST
 
+from craftpath.core.feedback import flash_problems
 from craftpath.core.problems import NotFoundOrForbidden, Problem, ProblemError
 from craftpath.engines.grades import Grade
 from craftpath.jobs import actions, matching, queries
@@ -38,11 +39,6 @@ from craftpath.registry.access import access_member_by_public_id
 
 def _english() -> bool:
     return (get_language() or "").startswith("en")
-
-
-def _problems(request: HttpRequest, problems: list[Problem]) -> None:
-    for p in problems:
-        messages.error(request, p.en if _english() else p.zh)
 
 
 def _staff(request: HttpRequest) -> None:
@@ -119,7 +115,7 @@ def seekers(request: HttpRequest) -> HttpResponse:
         except NotFoundOrForbidden:
             raise Http404() from None
         except ProblemError as exc:
-            _problems(request, exc.problems)
+            flash_problems(request, exc.problems)
             return redirect("jobs:seekers")
         return redirect("jobs:seeker", public_id=seeker.public_id)
     status = request.GET.get("status", "active")
@@ -185,7 +181,7 @@ def seeker_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         except NotFoundOrForbidden:
             raise Http404() from None
         except ProblemError as exc:
-            _problems(request, exc.problems)
+            flash_problems(request, exc.problems)
         return redirect("jobs:seeker", public_id=seeker.public_id)
     as_of = queries.today()
     matches = matching.jobs_for_seekers(JobSeeker.objects.filter(pk=seeker.pk), as_of, k=10).get(seeker.pk, [])
@@ -221,7 +217,7 @@ def placement_move(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc.problems)
+        flash_problems(request, exc.problems)
     return redirect("jobs:seeker", public_id=placement.seeker.public_id)
 
 
@@ -257,7 +253,7 @@ def openings(request: HttpRequest) -> HttpResponse:
         try:
             opening = actions.do_create_opening(user, data)
         except ProblemError as exc:
-            _problems(request, exc.problems)
+            flash_problems(request, exc.problems)
         else:
             if opening.needs_coding:
                 _warn = Problem("jobs.no_occupation")
@@ -296,9 +292,9 @@ def openings_import(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         union = organisations_visible_to(user).filter(code=request.POST.get("union_code", "")).first()
         if upload is None or union is None:
-            _problems(request, [Problem("file.empty" if upload is None else "jobs.union")])
+            flash_problems(request, [Problem("file.empty" if upload is None else "jobs.union")])
         elif (upload.size or 0) > settings.IMPORT_MAX_BYTES:
-            _problems(request, [Problem("file.too_large", {"limit": f"{settings.IMPORT_MAX_BYTES >> 20} MB"})])
+            flash_problems(request, [Problem("file.too_large", {"limit": f"{settings.IMPORT_MAX_BYTES >> 20} MB"})])
         else:
             suffix = Path(upload.name or "").suffix.lower() or ".csv"
             with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
@@ -308,7 +304,7 @@ def openings_import(request: HttpRequest) -> HttpResponse:
                 try:
                     report = actions.do_import_openings(user, union, Path(tmp.name))
                 except ProblemError as exc:
-                    _problems(request, exc.problems)
+                    flash_problems(request, exc.problems)
     return render(request, "jobs/import.html", {"report": report, "unions": unions})
 
 
@@ -328,7 +324,7 @@ def opening_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             opening = actions.do_update_opening(user, opening, changes)
         except ProblemError as exc:
-            _problems(request, exc.problems)
+            flash_problems(request, exc.problems)
         return redirect("jobs:opening", public_id=opening.public_id)
     hr = user.role == "employer_hr"
     candidates = matching.candidates_for_opening(opening, candidate_pool(user, opening), queries.today(), k=20)

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from craftpath.core.feedback import flash_problems
 from craftpath.core.problems import NotFoundOrForbidden, ProblemError
 from craftpath.engines.grades import Grade
 from craftpath.registry.models import Member
@@ -24,12 +24,6 @@ from craftpath.training.access import (
     providers_visible_to,
 )
 from craftpath.training.models import Course
-
-
-def _problems(request: HttpRequest, exc: ProblemError) -> None:
-    english = (get_language() or "").startswith("en")
-    for p in exc.problems:
-        messages.error(request, p.en if english else p.zh)
 
 
 @login_required
@@ -105,7 +99,7 @@ def enrol(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc)
+        flash_problems(request, exc.problems)
     else:
         messages.success(request, enrolment.get_status_display())
     return redirect("training:course", public_id=public_id)
@@ -120,7 +114,7 @@ def withdraw(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc)
+        flash_problems(request, exc.problems)
         return redirect("training:courses")
     return redirect("training:course", public_id=enrolment.course.public_id)
 
@@ -134,7 +128,7 @@ def complete(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     except ProblemError as exc:
-        _problems(request, exc)
+        flash_problems(request, exc.problems)
         return redirect("training:courses")
     return redirect("training:course", public_id=enrolment.course.public_id)
 
@@ -157,7 +151,7 @@ def provider_new(request: HttpRequest) -> HttpResponse:
                 credit_code=request.POST.get("credit_code", ""),
             )
         except ProblemError as exc:
-            _problems(request, exc)
+            flash_problems(request, exc.problems)
         else:
             return redirect("training:course_new")
     return render(request, "training/provider_new.html", {"data": request.POST})
@@ -179,7 +173,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
         except NotFoundOrForbidden:
             raise Http404() from None
         except ProblemError as exc:
-            _problems(request, exc)
+            flash_problems(request, exc.problems)
         else:
             return redirect("training:course", public_id=course.public_id)
     return render(
