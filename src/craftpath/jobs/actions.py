@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from craftpath.core import events
 from craftpath.core.problems import Problem, ProblemError
@@ -393,6 +393,21 @@ FORWARD = {
     "not_hired": set(),
     "withdrawn": set(),
 }
+
+
+def _named(key: str, label: Any) -> dict[str, str]:
+    """A status label for a problem message, in both languages (``{key}_zh``, ``{key}_en``)."""
+    with translation.override("zh-hans"):
+        zh = str(label)
+    with translation.override("en"):
+        en = str(label)
+    return {f"{key}_zh": zh, f"{key}_en": en}
+
+
+def _placement_status(key: str, value: str) -> dict[str, str]:
+    return _named(key, dict(Placement.Status.choices).get(value, value))
+
+
 DATE_FIELD = {
     "referred": "referred_on",
     "interviewed": "interviewed_on",
@@ -411,7 +426,9 @@ def do_refer(actor: Any, seeker: JobSeeker, opening: JobOpening, *, on: dt.date 
         raise ProblemError(Problem("jobs.no_consent"))
     if opening.status != JobOpening.Status.OPEN or (opening.expires_on and opening.expires_on < day):
         label = opening.status if opening.status != JobOpening.Status.OPEN else JobOpening.Status.EXPIRED
-        raise ProblemError(Problem("jobs.not_open", {"value": label}))
+        raise ProblemError(
+            Problem("jobs.not_open", {"value": label, **_named("value", JobOpening.Status(label).label)})
+        )
     if Placement.objects.filter(seeker=seeker, opening=opening).exists():
         raise ProblemError(Problem("jobs.already_referred"))
     placement = Placement.objects.create(
@@ -450,9 +467,10 @@ def do_move_placement(
     reason = reason.strip()
     backwards = to != current and (STEP[to] < STEP[current] or (STEP[to] == STEP[current] and current != to))
     if to == current or (to not in FORWARD[current] and not backwards):
-        raise ProblemError(Problem("jobs.transition", {"current": current, "target": to}, "status"))
+        names = {**_placement_status("current", current), **_placement_status("target", to)}
+        raise ProblemError(Problem("jobs.transition", {"current": current, "target": to, **names}, "status"))
     if backwards and not reason:
-        raise ProblemError(Problem("jobs.reason_required", {"target": to}, "reason"))
+        raise ProblemError(Problem("jobs.reason_required", {"target": to, **_placement_status("target", to)}, "reason"))
     day = on or timezone.localdate()
     previous = dt.date.fromisoformat(locked.history[-1]["on"]) if locked.history else locked.referred_on
     if not backwards and day < previous:

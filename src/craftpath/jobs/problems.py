@@ -42,21 +42,21 @@ CATALOGUE.update(
             "This member already has a job-seeker record; edit it instead.",
         ),
         "jobs.not_open": (
-            "该岗位已不再招聘（{value}），无法推荐。",
-            "This opening is no longer taking applicants ({value}), so no referral can be made.",
+            "该岗位已不再招聘（{value_zh}），无法推荐。",
+            "This opening is no longer taking applicants ({value_en}), so no referral can be made.",
         ),
         "jobs.already_referred": (
             "该求职者已被推荐到这个岗位。",
             "This job seeker has already been referred to this opening.",
         ),
         "jobs.transition": (
-            "推荐状态不能从“{current}”直接变为“{target}”。请按 推荐 → 面试 → 录用/未录用 的顺序登记。",
-            'A referral cannot go from "{current}" straight to "{target}". '
+            "推荐状态不能从“{current_zh}”直接变为“{target_zh}”。请按 推荐 → 面试 → 录用/未录用 的顺序登记。",
+            'A referral cannot go from "{current_en}" straight to "{target_en}". '
             "Record it in order: referred → interviewed → hired / not hired.",
         ),
         "jobs.reason_required": (
-            "将推荐状态退回到“{target}”需要填写原因。",
-            'Moving a referral back to "{target}" needs a reason.',
+            "将推荐状态退回到“{target_zh}”需要填写原因。",
+            'Moving a referral back to "{target_en}" needs a reason.',
         ),
         "jobs.date_order": (
             "日期 {value} 早于上一步的日期 {previous}，请核对。",
