@@ -186,6 +186,11 @@ def seeker_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     as_of = queries.today()
     matches = matching.jobs_for_seekers(JobSeeker.objects.filter(pk=seeker.pk), as_of, k=10).get(seeker.pk, [])
     referred = set(seeker.placements.values_list("opening_id", flat=True))
+    labels = dict(Placement.Status.choices)
+    placements = [
+        {"placement": p, "steps": [{**h, "label": labels.get(h.get("status"), h.get("status"))} for h in p.history]}
+        for p in seeker.placements.select_related("opening", "opening__employer")
+    ]
     return render(
         request,
         "jobs/seeker_detail.html",
@@ -193,7 +198,7 @@ def seeker_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "seeker": seeker,
             "matches": matches,
             "referred": referred,
-            "placements": seeker.placements.select_related("opening", "opening__employer"),
+            "placements": placements,
             "statuses": Placement.Status.choices,
             "manage": may_manage_path(user, seeker.org_path),
         },
