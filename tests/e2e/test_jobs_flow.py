@@ -327,6 +327,17 @@ def test_hr_sees_only_consenting_candidates(
     _sign_in(page, base, "hr_a")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="招聘岗位").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("招聘岗位")
+    listed = page.locator("main table tbody tr")
+    expect(listed).to_have_count(5)  # all five openings are for hr_a's employer
+    # an opening past its closing date is not shown as taking applicants
+    expect(listed.filter(has_text="车工（已截止）").locator("td").last).to_have_text("已过期")
+    expect(listed.filter(has_text="数控车工").locator("td").last).to_have_text("招聘中")
+    page.get_by_role("link", name="车工（已截止）").click()
+    expect(page.locator("main p", has_text="截止 2026-01-31")).to_contain_text("已过期")
+    expect(
+        page.locator("section", has=page.get_by_role("heading", name="匹配的候选人")).locator("tbody tr")
+    ).to_have_count(0)
+    page.go_back()
     page.get_by_role("link", name="数控车工").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("数控车工")
     candidates = page.locator("section", has=page.get_by_role("heading", name="匹配的候选人"))

@@ -282,6 +282,7 @@ def openings(request: HttpRequest) -> HttpResponse:
             "statuses": JobOpening.Status.choices,
             "staff": staff_path(user) is not None,
             "status": status,
+            "today": queries.today(),
         },
     )
 
@@ -332,7 +333,8 @@ def opening_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             flash_problems(request, exc.problems)
         return redirect("jobs:opening", public_id=opening.public_id)
     hr = user.role == "employer_hr"
-    candidates = matching.candidates_for_opening(opening, candidate_pool(user, opening), queries.today(), k=20)
+    today = queries.today()
+    candidates = matching.candidates_for_opening(opening, candidate_pool(user, opening), today, k=20)
     for c in candidates:
         member = c["seeker"].member
         c["display_name"] = mask_name(member.name) if hr else member.name
@@ -342,6 +344,7 @@ def opening_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "jobs/opening_detail.html",
         {
             "opening": opening,
+            "today": today,
             "grade": Grade(opening.required_grade) if opening.required_grade is not None else None,
             "candidates": candidates,
             "hr": hr,
