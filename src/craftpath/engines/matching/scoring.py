@@ -51,13 +51,19 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
+import numba as nb
 import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
 from craftpath.engines.grades import Grade
 from craftpath.engines.matching._hierarchy import (
+    REGION_CITY,
+    REGION_DISTRICT,
+    REGION_ELSEWHERE,
+    REGION_PROVINCE,
     REGION_UNKNOWN,
     occupation_prefixes,
     region_code_int,
@@ -113,6 +119,12 @@ _REGION_NAMES = ("unknown", "elsewhere", "same_province", "same_city", "same_dis
 _REGION_ZH = ("地区不明（中性）", "外省", "同省", "同城", "同区县")
 _REGION_EN = ("unknown (neutral)", "elsewhere", "same province", "same city", "same district")
 _NEG = -(1 << 30)
+_FLAG_NAMES = ("region_unknown", "competencies_unlisted", "pay_unknown")
+_FLAG_LISTS = pl.Series(
+    "flags",
+    [[name for bit, name in enumerate(_FLAG_NAMES) if code >> bit & 1] for code in range(8)],
+    dtype=pl.List(pl.String),
+)
 
 
 @dataclass(frozen=True)
@@ -432,98 +444,6 @@ def _finish(
     return rows[rr], tc, tk, cnt
 
 
-def _jobs_block(p: _Prepared, rows: np.ndarray, k: int, budget: int, ctx: dict) -> tuple:
-    """Top-k jobs for a block of seekers (exact; occupations pruned by upper bounds)."""
-    w = p.weights
-    jptr, jorder = ctx["occ_jobs"]
-    njobs_occ = np.diff(jptr)
-    shift = max(1, (p.n_jobs - 1).bit_length())
-    mask = (1 << shift) - 1
-    _, ent = _expand(p.e_ptr, rows)
-    meds = np.unique(p.occ_medium[p.e_occ[ent]])
-    _, mem = _expand(p.medium_ptr, meds)
-    cov_occ = np.unique((p.W[rows] @ p.R.T).indices).astype(np.int64)
-    occ = np.union1d(p.medium_occ[mem], cov_occ)
-    occ = occ[njobs_occ[occ] > 0]
-    B = len(rows)
-    top_key = np.full((B, k), -1, dtype=np.int64)
-    if len(occ) == 0:
-        return _finish(top_key, shift, rows)
-    tier, cnt, held, elig = _pair_tables(p, rows, occ)
-    gt = w.grade_table()
-    base = np.asarray(w.occupation)[tier] + _cov_points(cnt, p.occ_nreq[occ][None, :], w.competencies)
-    base32 = np.where(elig, base, _NEG).astype(np.int32)
-    held9 = ((held + 1) * 9).astype(np.int32)
-    gflat = gt.ravel().astype(np.int32)
-    local = np.full(len(p.occ_codes), -1, dtype=np.int64)
-    local[occ] = np.arange(len(occ))
-    region_pts = np.asarray(w.region, dtype=np.int32)
-    # per (row, occupation) bound; ineligible pairs can never become active
-    ubocc = np.where(elig, base + gt[held + 1, ctx["minreq"][occ][None, :] + 1] + w.max_other, _NEG - 1)
-    done = np.zeros(len(occ), dtype=bool)
-    s_reg = p.s_region[rows][:, None]
-    s_pay = p.s_pay[rows][:, None]
-    occ_step = max(4 * k, 256)
-    while True:
-        full = (top_key >= 0).all(axis=1)
-        thr = np.where(full, top_key.min(axis=1) >> shift, _NEG)
-        need = ~done & (ubocc >= thr[:, None]).any(axis=0)
-        if not need.any():
-            break
-        idx = np.flatnonzero(need)
-        idx = idx[np.argsort(-ubocc[:, idx].max(axis=0), kind="stable")]
-        sizes = njobs_occ[occ[idx]]
-        take = max(1, int(np.searchsorted(np.cumsum(sizes), occ_step, side="left")) + 1)
-        chosen = idx[:take]
-        done[chosen] = True
-        row_ub = ubocc[:, chosen].max(axis=1)
-        act0 = np.flatnonzero(row_ub >= thr)
-        _, jpos = _expand(jptr, occ[chosen])
-        cols = jorder[jpos]
-        lcs = local[p.j_occ[cols]]
-        # job-level bound over the active rows: occupation part, region, pay
-        bsub, hsub = base32[np.ix_(act0, chosen)], held[np.ix_(act0, chosen)]
-        pos_in = np.full(len(occ), -1, dtype=np.int64)
-        pos_in[chosen] = np.arange(len(chosen))
-        li = pos_in[lcs]
-        ub = bsub.max(axis=0)[li] + gt[hsub.max(axis=0)[li] + 1, p.j_req[cols] + 1]
-        ju, jinv = np.unique(p.j_region[cols], return_inverse=True)
-        rreg = np.unique(p.s_region[rows[act0]])
-        ub = ub + region_pts[region_tiers(rreg[:, None], ju[None, :])].max(axis=0)[jinv]
-        e_rows = p.s_pay[rows[act0]]
-        e_known = e_rows[np.isfinite(e_rows) & (e_rows > 0)]
-        pay_ub = _pay_points(np.array([e_known.min() if len(e_known) else np.nan]), p.j_pay[cols], w.pay)
-        if len(e_known) < len(act0):
-            pay_ub = np.maximum(pay_ub, w.pay // 2)
-        ub = ub + pay_ub
-        order = np.lexsort((cols, -ub))
-        cols, ub = cols[order], ub[order]
-        pos, width = 0, max(2 * k, 64)
-        while pos < len(cols):
-            full = (top_key[act0] >= 0).all(axis=1)
-            t_a = np.where(full, top_key[act0].min(axis=1) >> shift, _NEG)
-            act = act0[(t_a <= ub[pos]) & (row_ub[act0] >= t_a)]
-            if len(act) == 0:
-                break
-            wdt = max(1, min(width, budget // len(act)))
-            c = cols[pos : pos + wdt]
-            lc = local[p.j_occ[c]]
-            ia, il = act[:, None], lc[None, :]
-            gi = held9[ia, il]
-            gi += (p.j_req[c] + 1).astype(np.int32)[None, :]
-            S = gflat.take(gi)
-            S += base32[ia, il]
-            ru, rinv = np.unique(p.j_region[c], return_inverse=True)
-            S += region_pts[region_tiers(s_reg[act], ru[None, :])][:, rinv]
-            S += _pay_points(s_pay[act], p.j_pay[c][None, :], w.pay)
-            key = np.left_shift(S, shift, dtype=np.int64)
-            key |= (mask - c)[None, :]
-            top_key[act] = _merge_topk(top_key[act], key, k)
-            pos += wdt
-            width *= 2
-    return _finish(top_key, shift, rows, lambda r, c: cnt[r, local[p.j_occ[c]]])
-
-
 def _seekers_block(p: _Prepared, rows: np.ndarray, o: int, k: int, budget: int, ctx: dict) -> tuple:
     """Top-k seekers for a block of jobs that all have occupation ``o``.
 
@@ -597,6 +517,213 @@ def _seekers_block(p: _Prepared, rows: np.ndarray, o: int, k: int, budget: int, 
     return _finish(top_key, shift, rows, count)
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _region_tier(a: int, b: int) -> int:
+    """Scalar :func:`region_tiers` (4 district, 3 city, 2 province, 1 elsewhere, 0 unknown)."""
+    if a < 0 or b < 0:
+        return REGION_UNKNOWN
+    if a == b and a % 100 != 0:
+        return REGION_DISTRICT
+    ca = a // 100
+    if ca == b // 100 and ca % 100 != 0:
+        return REGION_CITY
+    if a // 10000 == b // 10000:
+        return REGION_PROVINCE
+    return REGION_ELSEWHERE
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _pay_point(e: float, pay: float, full: int) -> int:
+    """Scalar :func:`_pay_points` (same floating-point operations, so the same integers)."""
+    if not (np.isfinite(e) and e > 0) or not (np.isfinite(pay) and pay >= 0):
+        return full // 2
+    t = min(pay, e)
+    t *= full
+    t /= e
+    return int(np.floor(t))
+
+
+@nb.njit(cache=True, nogil=True)
+def _jobs_kernel(
+    lo: int,
+    hi: int,
+    k: int,
+    shift: int,
+    e_ptr: np.ndarray,
+    e_occ: np.ndarray,
+    e_grade: np.ndarray,
+    w_ptr: np.ndarray,
+    w_idx: np.ndarray,
+    rt_ptr: np.ndarray,
+    rt_idx: np.ndarray,
+    s_region: np.ndarray,
+    s_pay: np.ndarray,
+    occ_minor: np.ndarray,
+    occ_medium: np.ndarray,
+    medium_ptr: np.ndarray,
+    medium_occ: np.ndarray,
+    occ_nreq: np.ndarray,
+    occ_cls: np.ndarray,
+    occ_minreq: np.ndarray,
+    occ_maxpay: np.ndarray,
+    occ_nopay: np.ndarray,
+    cls_region: np.ndarray,
+    cls_req: np.ndarray,
+    cls_ptr: np.ndarray,
+    cj_job: np.ndarray,
+    cj_pay: np.ndarray,
+    occ_pts: np.ndarray,
+    gt: np.ndarray,
+    region_pts: np.ndarray,
+    w_comp: int,
+    w_pay: int,
+    out_job: np.ndarray,
+    out_key: np.ndarray,
+    out_tier: np.ndarray,
+    out_held: np.ndarray,
+    out_cnt: np.ndarray,
+    out_n: np.ndarray,
+) -> None:
+    """Exact top-k jobs for seekers ``lo..hi`` (row ``s`` of the outputs is ``s * k ...``).
+
+    Jobs are grouped in *classes* of one occupation, region, required grade and pay-known flag,
+    sorted by pay (descending) then job index inside a class; all jobs of a class share every
+    score part but pay, which cannot grow along the class. So for a seeker a class is visited
+    only while its bound (the score of its first job) reaches the current k-th score, and left at
+    the first job whose score falls below it. Occupations are visited best bound first, and inside
+    one, the classes of the seeker's own region first (they usually fill the top-k with high
+    scores). Every test uses ``>=`` against a true bound and keys ``score << shift | (mask −
+    job)`` are unique, so the result equals the full sort.
+    """
+    n_occ = occ_minor.shape[0]
+    mask = (1 << shift) - 1
+    tier = np.zeros(n_occ, dtype=np.int64)
+    held = np.full(n_occ, -1, dtype=np.int64)
+    cnt = np.zeros(n_occ, dtype=np.int64)
+    seen = np.zeros(n_occ, dtype=np.bool_)
+    touched = np.empty(n_occ, dtype=np.int64)
+    cand = np.empty(n_occ, dtype=np.int64)
+    cand_a = np.empty(n_occ, dtype=np.int64)
+    cand_ub = np.empty(n_occ, dtype=np.int64)
+    top = np.empty(k, dtype=np.int64)
+    top_t = np.empty(k, dtype=np.int64)
+    top_h = np.empty(k, dtype=np.int64)
+    top_c = np.empty(k, dtype=np.int64)
+    max_region = region_pts.max()
+    half_pay = w_pay // 2
+    for s in range(lo, hi):
+        # candidate occupations: medium groups of held occupations, occupations sharing competencies
+        nt = 0
+        for e in range(e_ptr[s], e_ptr[s + 1]):
+            eo, g = e_occ[e], e_grade[e]
+            m = occ_medium[eo]
+            for q in range(medium_ptr[m], medium_ptr[m + 1]):
+                o = medium_occ[q]
+                if not seen[o]:
+                    seen[o] = True
+                    touched[nt] = o
+                    nt += 1
+                if o == eo:
+                    t, h = 3, g
+                elif occ_minor[o] == occ_minor[eo]:
+                    t, h = 2, (g - 1 if g >= 0 else -1)
+                else:
+                    t, h = 1, -1
+                if t > tier[o]:
+                    tier[o] = t
+                if h > held[o]:
+                    held[o] = h
+        for q in range(w_ptr[s], w_ptr[s + 1]):
+            c = w_idx[q]
+            for r in range(rt_ptr[c], rt_ptr[c + 1]):
+                o = rt_idx[r]
+                if not seen[o]:
+                    seen[o] = True
+                    touched[nt] = o
+                    nt += 1
+                cnt[o] += 1
+        rs = s_region[s]
+        es = s_pay[s]
+        reg_ub = max_region if rs >= 0 else region_pts[0]
+        nc = 0
+        for i in range(nt):
+            o = touched[i]
+            if occ_cls[o + 1] > occ_cls[o] and (tier[o] > 0 or cnt[o] > 0):
+                nreq = occ_nreq[o]
+                a = occ_pts[tier[o]] + ((w_comp * cnt[o]) // nreq if nreq > 0 else w_comp // 2)
+                p_ub = _pay_point(es, occ_maxpay[o], w_pay)
+                if occ_nopay[o] and half_pay > p_ub:
+                    p_ub = half_pay
+                cand[nc] = o
+                cand_a[nc] = a
+                cand_ub[nc] = a + gt[held[o] + 1, occ_minreq[o] + 1] + reg_ub + p_ub
+                nc += 1
+        order = np.argsort(-cand_ub[:nc], kind="mergesort")
+        nk = 0
+        kmin = 0  # position of the smallest key once the top-k is full
+        for ii in range(nc):
+            i = order[ii]
+            if nk == k and cand_ub[i] < (top[kmin] >> shift):
+                break
+            o, a, h = cand[i], cand_a[i], held[cand[i]]
+            c0, c1 = occ_cls[o], occ_cls[o + 1]
+            # classes are sorted by region: the seeker's own region first, then the others
+            r0 = c0
+            while r0 < c1 and cls_region[r0] < rs:
+                r0 += 1
+            r1 = r0
+            while r1 < c1 and cls_region[r1] == rs:
+                r1 += 1
+            for phase in range(2):
+                lo_c, hi_c = (r0, r1) if phase == 0 else (c0, c1)
+                for cl in range(lo_c, hi_c):
+                    if phase == 1 and r0 <= cl < r1:
+                        continue
+                    part = a + gt[h + 1, cls_req[cl] + 1] + region_pts[_region_tier(rs, cls_region[cl])]
+                    for q in range(cls_ptr[cl], cls_ptr[cl + 1]):
+                        score = part + _pay_point(es, cj_pay[q], w_pay)
+                        if nk == k and score < (top[kmin] >> shift):
+                            break
+                        key = (score << shift) | (mask - cj_job[q])
+                        if nk < k:
+                            top[nk], top_t[nk], top_h[nk], top_c[nk] = key, tier[o], h, cnt[o]
+                            nk += 1
+                            if nk == k:
+                                kmin = 0
+                                for z in range(1, k):
+                                    if top[z] < top[kmin]:
+                                        kmin = z
+                        elif key > top[kmin]:
+                            top[kmin], top_t[kmin], top_h[kmin], top_c[kmin] = key, tier[o], h, cnt[o]
+                            kmin = 0
+                            for z in range(1, k):
+                                if top[z] < top[kmin]:
+                                    kmin = z
+        # write the top-k in key order (best first) and reset the scratch tables
+        base = s * k
+        for r in range(nk):
+            best = r
+            for z in range(r + 1, nk):
+                if top[z] > top[best]:
+                    best = z
+            top[r], top[best] = top[best], top[r]
+            top_t[r], top_t[best] = top_t[best], top_t[r]
+            top_h[r], top_h[best] = top_h[best], top_h[r]
+            top_c[r], top_c[best] = top_c[best], top_c[r]
+            out_key[base + r] = top[r]
+            out_job[base + r] = mask - (top[r] & mask)
+            out_tier[base + r] = top_t[r]
+            out_held[base + r] = top_h[r]
+            out_cnt[base + r] = top_c[r]
+        out_n[s] = nk
+        for i in range(nt):
+            o = touched[i]
+            seen[o] = False
+            tier[o] = 0
+            held[o] = -1
+            cnt[o] = 0
+
+
 def _run(tasks: list, fn, n_jobs: int) -> list:
     if n_jobs <= 1 or len(tasks) <= 1:
         return [fn(t) for t in tasks]
@@ -607,13 +734,11 @@ def _run(tasks: list, fn, n_jobs: int) -> list:
 # --------------------------------------------------------------------------- output
 
 
-def _parts(p: _Prepared, s: np.ndarray, j: np.ndarray, cnt: np.ndarray | None = None) -> dict[str, np.ndarray]:
-    """Score parts for flat (seeker, job) index pairs (any length)."""
-    w = p.weights
+def _tier_held(p: _Prepared, s: np.ndarray, jo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Occupation tier and held grade for flat (seeker, job occupation) pairs."""
     n = len(s)
     tier = np.zeros(n, dtype=np.int64)
     held = np.full(n, -1, dtype=np.int64)
-    jo = p.j_occ[j]
     counts = p.e_ptr[s + 1] - p.e_ptr[s]
     if counts.sum():
         pair = np.repeat(np.arange(n), counts)
@@ -627,6 +752,25 @@ def _parts(p: _Prepared, s: np.ndarray, j: np.ndarray, cnt: np.ndarray | None = 
         h = np.where(same, g, np.where(minor & (g >= 0), g - 1, -1))
         np.maximum.at(tier, pair, t)
         np.maximum.at(held, pair, h)
+    return tier, held
+
+
+def _parts(
+    p: _Prepared,
+    s: np.ndarray,
+    j: np.ndarray,
+    cnt: np.ndarray | None = None,
+    tier: np.ndarray | None = None,
+    held: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Score parts for flat (seeker, job) index pairs (any length).
+
+    ``cnt`` (competencies held), ``tier`` and ``held`` (grade) are recomputed unless given.
+    """
+    w = p.weights
+    jo = p.j_occ[j]
+    if tier is None or held is None:
+        tier, held = _tier_held(p, s, jo)
     if cnt is None:
         cnt = np.asarray(p.W[s].multiply(p.R[jo]).sum(axis=1)).ravel().astype(np.int64)
     nreq = p.occ_nreq[jo]
@@ -719,8 +863,10 @@ def _result_frame(
     explain: bool,
     seekers_first: bool,
     cnt: np.ndarray | None = None,
+    tier: np.ndarray | None = None,
+    held: np.ndarray | None = None,
 ) -> pl.DataFrame:
-    parts = _parts(p, s, j, cnt)
+    parts = _parts(p, s, j, cnt, tier, held)
     sc = p.weights.scale
     names = ["occupation_points", "competency_points", "grade_points", "region_points", "pay_points"]
     total = sum(parts[n] for n in names)
@@ -738,22 +884,12 @@ def _result_frame(
         cols[n] = pl.Series(n, parts[n] / sc, dtype=pl.Float64)
     cols["competencies_held"] = pl.Series(parts["_cnt"], dtype=pl.Int32)
     cols["competencies_required"] = pl.Series(parts["_nreq"], dtype=pl.Int32)
-    cols["_f1"] = pl.Series(parts["_region_tier"] == REGION_UNKNOWN)
-    cols["_f2"] = pl.Series(parts["_nreq"] == 0)
-    cols["_f3"] = pl.Series(~pay_known)
+    # flags: one of 8 fixed lists, picked by a 3-bit code (much cheaper than building lists per row)
+    code = (parts["_region_tier"] == REGION_UNKNOWN).astype(np.int8)
+    code |= (parts["_nreq"] == 0).astype(np.int8) << 1
+    code |= (~pay_known).astype(np.int8) << 2
+    cols["flags"] = _FLAG_LISTS.gather(code)
     frame = pl.DataFrame(cols)
-    frame = frame.with_columns(
-        pl.concat_list(
-            pl.when(pl.col(f)).then(pl.lit(name)).otherwise(pl.lit(None, dtype=pl.String))
-            for f, name in (
-                ("_f1", "region_unknown"),
-                ("_f2", "competencies_unlisted"),
-                ("_f3", "pay_unknown"),
-            )
-        )
-        .list.drop_nulls()
-        .alias("flags")
-    ).drop("_f1", "_f2", "_f3")
     if explain:
         cov, miss = _covered_missing(p, s, j)
         zh, en = _explain(p, parts, s, j)
@@ -826,49 +962,125 @@ def match_jobs_for_seekers(
         regions,
         weights or MatchWeights(),
     )
-    jptr, jorder = _csr_index(p.j_occ, len(p.occ_codes))
-    minreq = np.full(len(p.occ_codes), 7, dtype=np.int64)
-    np.minimum.at(minreq, p.j_occ, p.j_req)
-    ctx = {"occ_jobs": (jptr, jorder), "minreq": minreq}
-    # blocks of seekers sharing their first held occupation, so that they share candidates
-    has = np.diff(p.e_ptr) > 0
-    first = np.full(p.n_seekers, -1, dtype=np.int64)
-    first[has] = p.e_occ[p.e_ptr[:-1][has]]
-    first_grade = np.full(p.n_seekers, -1, dtype=np.int64)
-    first_grade[has] = p.e_grade[p.e_ptr[:-1][has]]
-    pay_bucket = np.nan_to_num(np.floor(np.log2(np.maximum(p.s_pay, 1.0)) * 4), nan=-1.0)
-    order = np.lexsort((np.arange(p.n_seekers), pay_bucket, first_grade, p.s_region, first))
-    blocks = _cut_blocks(order, first[order], block_size, p.s_region[order])
-    out = _run(
-        blocks,
-        lambda b: _jobs_block(p, np.sort(b), k, budget, ctx),
-        n_jobs or os.cpu_count() or 1,
-    )
-    return _assemble(p, out, explain, seekers_first=True)
+    return _assemble_seekers(p, _jobs_for_seekers(p, k, block_size, n_jobs or os.cpu_count() or 1), explain)
 
 
-def _cut_blocks(order: np.ndarray, hard: np.ndarray, size: int, soft: np.ndarray | None = None) -> list[np.ndarray]:
-    """Cut ``order`` into blocks of at most ``size`` rows.
+def _job_classes(p: _Prepared) -> dict[str, np.ndarray]:
+    """Jobs grouped in classes (occupation, region, required grade, pay known), for the kernel.
 
-    A block always ends where ``hard`` changes, and ends where ``soft`` changes once it holds a
-    quarter of ``size`` rows (so big groups split along their sub-groups).
+    Inside a class jobs are sorted by pay (descending) then index; classes of an occupation are
+    contiguous and sorted by region.
     """
-    n = len(order)
-    hard_change = np.r_[hard[1:] != hard[:-1], True]
-    soft_change = hard_change if soft is None else hard_change | np.r_[soft[1:] != soft[:-1], True]
-    hard_ends = np.flatnonzero(hard_change) + 1
-    soft_ends = np.flatnonzero(soft_change) + 1
-    blocks, start = [], 0
-    while start < n:
-        stop = min(start + size, n)
-        h = hard_ends[np.searchsorted(hard_ends, start, side="right")]
-        stop = min(stop, int(h))
-        i = np.searchsorted(soft_ends, start + max(size // 4, 1), side="left")
-        if i < len(soft_ends) and soft_ends[i] < stop:
-            stop = int(soft_ends[i])
-        blocks.append(order[start:stop])
-        start = stop
-    return blocks
+    n_occ = len(p.occ_codes)
+    unknown_pay = ~(np.isfinite(p.j_pay) & (p.j_pay >= 0))
+    neg_pay = np.where(unknown_pay, 0.0, -p.j_pay)
+    idx = np.arange(p.n_jobs, dtype=np.int64)
+    order = np.lexsort((idx, neg_pay, unknown_pay, p.j_req, p.j_region, p.j_occ))
+    o, reg, req, up = p.j_occ[order], p.j_region[order], p.j_req[order], unknown_pay[order]
+    new = np.r_[True, (o[1:] != o[:-1]) | (reg[1:] != reg[:-1]) | (req[1:] != req[:-1]) | (up[1:] != up[:-1])]
+    starts = np.flatnonzero(new[: len(order)])
+    cls_occ = o[starts]
+    maxpay = np.full(n_occ, -np.inf)
+    np.maximum.at(maxpay, p.j_occ[~unknown_pay], p.j_pay[~unknown_pay])
+    nopay = np.zeros(n_occ, dtype=np.bool_)
+    nopay[p.j_occ[unknown_pay]] = True
+    minreq = np.full(n_occ, 7, dtype=np.int64)
+    np.minimum.at(minreq, p.j_occ, p.j_req)
+    return {
+        "occ_cls": np.searchsorted(cls_occ, np.arange(n_occ + 1)).astype(np.int64),
+        "occ_minreq": minreq,
+        "occ_maxpay": np.where(np.isfinite(maxpay), maxpay, np.nan),
+        "occ_nopay": nopay,
+        "cls_region": reg[starts].astype(np.int64),
+        "cls_req": req[starts].astype(np.int64),
+        "cls_ptr": np.r_[starts, len(order)].astype(np.int64),
+        "cj_job": order.astype(np.int64),
+        "cj_pay": p.j_pay[order].astype(np.float64),
+    }
+
+
+def _jobs_for_seekers(p: _Prepared, k: int, chunk: int, n_jobs: int) -> dict[str, np.ndarray]:
+    """Run the compiled kernel over all seekers in chunks (threads; the kernel releases the GIL)."""
+    w = p.weights
+    n = p.n_seekers
+    shift = max(1, (p.n_jobs - 1).bit_length())
+    cls = _job_classes(p)
+    RT = p.R.T.tocsr()
+    W = p.W
+    i64 = np.int64
+    out: dict[str, np.ndarray] = {
+        "job": np.zeros(n * k, dtype=i64),
+        "key": np.zeros(n * k, dtype=i64),
+        "tier": np.zeros(n * k, dtype=np.int8),
+        "held": np.zeros(n * k, dtype=np.int8),
+        "cnt": np.zeros(n * k, dtype=np.int32),
+        "n": np.zeros(n, dtype=i64),
+    }
+    args: tuple[Any, ...] = (
+        k,
+        shift,
+        p.e_ptr.astype(i64),
+        p.e_occ.astype(i64),
+        p.e_grade.astype(i64),
+        W.indptr.astype(i64),
+        W.indices.astype(i64),
+        RT.indptr.astype(i64),
+        RT.indices.astype(i64),
+        p.s_region.astype(i64),
+        p.s_pay.astype(np.float64),
+        p.occ_minor.astype(i64),
+        p.occ_medium.astype(i64),
+        p.medium_ptr.astype(i64),
+        p.medium_occ.astype(i64),
+        p.occ_nreq.astype(i64),
+        cls["occ_cls"],
+        cls["occ_minreq"],
+        cls["occ_maxpay"],
+        cls["occ_nopay"],
+        cls["cls_region"],
+        cls["cls_req"],
+        cls["cls_ptr"],
+        cls["cj_job"],
+        cls["cj_pay"],
+        np.asarray(w.occupation, dtype=i64),
+        w.grade_table().astype(i64),
+        np.asarray(w.region, dtype=i64),
+        int(w.competencies),
+        int(w.pay),
+        out["job"],
+        out["key"],
+        out["tier"],
+        out["held"],
+        out["cnt"],
+        out["n"],
+    )
+    if p.n_jobs and n:
+        chunk = max(1, chunk)
+        _run(
+            [(a, min(a + chunk, n)) for a in range(0, n, chunk)],
+            lambda t: _jobs_kernel(t[0], t[1], *args),
+            n_jobs,
+        )
+    return out
+
+
+def _assemble_seekers(p: _Prepared, out: dict[str, np.ndarray], explain: bool) -> pl.DataFrame:
+    """Result frame from the kernel's per-seeker slots (already in seeker, rank order)."""
+    k = len(out["key"]) // max(p.n_seekers, 1)
+    slot = np.arange(len(out["key"]), dtype=np.int64)
+    if k:
+        keep = (slot % k) < np.repeat(out["n"], k)
+        slot = slot[keep]
+    r = slot // max(k, 1)
+    rank = (slot - r * k + 1).astype(np.int32)
+    j, cnt = out["job"][slot], out["cnt"][slot].astype(np.int64)
+    tier, held = out["tier"][slot].astype(np.int64), out["held"][slot].astype(np.int64)
+    chunk = 1 << 20  # bounds the temporaries of the per-row parts
+    frames = [
+        _result_frame(p, r[sl], j[sl], rank[sl], explain, True, cnt[sl], tier[sl], held[sl])
+        for sl in (slice(a, a + chunk) for a in range(0, max(len(r), 1), chunk))
+    ]
+    return frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=False)
 
 
 def _assemble(p: _Prepared, out: list, explain: bool, seekers_first: bool) -> pl.DataFrame:
