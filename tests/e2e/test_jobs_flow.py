@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from craftpath.jobs import queries
 from craftpath.jobs.actions import do_register_seeker
-from craftpath.jobs.models import JobSeeker, Placement
+from craftpath.jobs.models import JobOpening, JobSeeker, Placement
 from craftpath.orgs.actions import do_create_employer
 from craftpath.registry.actions import do_update_member
 from craftpath.registry.models import Member
@@ -208,7 +208,9 @@ def test_staff_refer_interview_hire_and_placement_figures(
 
     cast = market.cast
     base = live_server.url
-    today = timezone.localdate().isoformat()  # referral steps are dated by the real clock
+    # Referral steps are dated by the real clock, so the opening referred to must not close.
+    today = timezone.localdate().isoformat()
+    JobOpening.objects.filter(pk=market.turner_a.pk).update(expires_on=None)
     page = new_page()
     _sign_in(page, base, "staff_a")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="就业").click()
