@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=5_000, help="members for the side-by-side reference run")
     ap.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2025, 6, 30))
     ap.add_argument("--data-dir", type=Path, default=None, help="reuse/keep generated Parquet here")
+    ap.add_argument("--engine", choices=("compiled", "polars"), default="compiled")
     args = ap.parse_args(argv)
     rb = load_rulebook()
     print(
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     lazy = {name: pl.scan_parquet(data / name / "*.parquet") for name in FRAMES}
     rows = eligible = 0
     t0, c0 = time.perf_counter(), time.process_time()
-    for part in evaluate_partitioned(lazy, rb, args.as_of, partition_size=args.partition):
+    for part in evaluate_partitioned(lazy, rb, args.as_of, partition_size=args.partition, engine=args.engine):
         rows += part.height
         eligible += int(part["eligible"].sum())
     t_full, c_full = time.perf_counter() - t0, time.process_time() - c0

@@ -26,7 +26,10 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import polars as pl
 
@@ -321,7 +324,20 @@ def _target_frame(
     )
 
 
-def _evaluate_clean(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, sort: bool = True) -> pl.DataFrame:
+def _evaluate_clean(
+    inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, sort: bool = True, engine: str = "compiled"
+) -> pl.DataFrame:
+    if engine == "compiled":
+        from craftpath.engines.ladder.compiled import evaluate_compiled
+
+        return evaluate_compiled(inputs, flags, plan)  # always sorted by member, occupation, grade
+    if engine != "polars":
+        raise ValueError("engine must be 'compiled' or 'polars'")
+    return _evaluate_frames(inputs, flags, plan, sort=sort)
+
+
+def _evaluate_frames(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, sort: bool = True) -> pl.DataFrame:
+    """The same evaluation as joins and group-bys over whole frames (``engine="polars"``)."""
     as_of = plan.as_of
     as_of_days = (as_of - dt.date(1970, 1, 1)).days
     occ = occupation_int(pl.col("occupation_code")).alias("occ")
@@ -454,6 +470,7 @@ def evaluate(
     on_bad_input: str = "error",
     occupations: pl.Series | None = None,
     sort: bool = True,
+    engine: str = "compiled",
 ) -> pl.DataFrame:
     """Evaluate grade eligibility for every member × occupation × higher exam grade.
 
@@ -463,7 +480,10 @@ def evaluate(
         as_of: evaluation date (the engine never reads the clock).
         on_bad_input: ``"error"`` (default) or ``"flag"``; see :func:`validate_inputs`.
         occupations: optional known occupation codes for validation.
-        sort: sort rows by member, occupation, target grade.
+        sort: sort rows by member, occupation, target grade (the compiled engine always does).
+        engine: ``"compiled"`` (default: one machine-code pass per member, see
+            :mod:`craftpath.engines.ladder.kernel`) or ``"polars"`` (joins and group-bys over
+            whole frames); both give the same rows.
 
     Returns:
         A frame with :data:`RESULT_SCHEMA`.
@@ -480,7 +500,7 @@ def evaluate(
         (1, False, datetime.date(2025, 2, 28), ['years_in_occupation:0.8/1'])
     """
     clean, flags = validate_inputs(inputs, as_of, on_bad_input=on_bad_input, occupations=occupations)
-    return _evaluate_clean(clean, flags, build_plan(rulebook, as_of), sort=sort)
+    return _evaluate_clean(clean, flags, build_plan(rulebook, as_of), sort=sort, engine=engine)
 
 
 def evaluate_partitioned(
@@ -492,6 +512,8 @@ def evaluate_partitioned(
     on_bad_input: str = "error",
     occupations: pl.Series | None = None,
     sort: bool = False,
+    engine: str = "compiled",
+    workers: int | None = None,
 ) -> Iterator[pl.DataFrame]:
     """Evaluate in member-id ranges so memory stays bounded; yields one result frame per range.
 
@@ -524,11 +546,24 @@ def evaluate_partitioned(
         return
     starts = ids.gather_every(partition_size).to_list()
     plan = build_plan(rulebook, as_of)
-    for i, start in enumerate(starts):
-        in_part = pl.col("member_id") >= start
+
+    def one(i: int) -> pl.DataFrame:
+        in_part = pl.col("member_id") >= starts[i]
         if i + 1 < len(starts):
             in_part = in_part & (pl.col("member_id") < starts[i + 1])
         part = {k: v.filter(in_part).collect() for k, v in lazy.items()}
         built = LadderInputs.build(**part)
         clean, flags = validate_inputs(built, as_of, on_bad_input=on_bad_input, occupations=occupations)
-        yield _evaluate_clean(clean, flags, plan, sort=sort)
+        return _evaluate_clean(clean, flags, plan, sort=sort, engine=engine)
+
+    # partitions are read and evaluated ``workers`` at a time (Polars, NumPy and the compiled
+    # kernel release the GIL); results come out in member order, at most workers + 1 in memory
+    n_workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=n_workers) as pool:
+        pending: deque[Future[pl.DataFrame]] = deque()
+        for i in range(len(starts)):
+            pending.append(pool.submit(one, i))
+            if len(pending) > n_workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()

@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from craftpath.engines.ladder.evaluate import evaluate, evaluate_partitioned
+from craftpath.engines.ladder.inputs import LadderInputs
 from craftpath.engines.ladder.reference import reference_evaluate
 from craftpath.engines.ladder.synthetic import synthetic_inputs
 from craftpath.engines.rules import load_rulebook
@@ -37,6 +38,73 @@ def _assert_same(a: pl.DataFrame, b: pl.DataFrame) -> None:
 def test_agrees_with_reference_on_random_members(seed: int, as_of: dt.date) -> None:
     inputs = synthetic_inputs(700, seed=seed, as_of=as_of)
     _assert_same(evaluate(inputs, RULEBOOK, as_of), reference_evaluate(inputs, RULEBOOK, as_of))
+
+
+@pytest.mark.parametrize(
+    ("seed", "as_of"), [(21, dt.date(2025, 6, 30)), (22, dt.date(2020, 2, 29)), (23, dt.date(2018, 12, 31))]
+)
+def test_compiled_and_frame_engines_agree(seed: int, as_of: dt.date) -> None:
+    inputs = synthetic_inputs(900, seed=seed, as_of=as_of)
+    _assert_same(
+        evaluate(inputs, RULEBOOK, as_of, engine="compiled", on_bad_input="flag"),
+        evaluate(inputs, RULEBOOK, as_of, engine="polars", sort=True, on_bad_input="flag"),
+    )
+
+
+def test_row_order_of_the_input_does_not_matter() -> None:
+    as_of = dt.date(2025, 6, 30)
+    inputs = synthetic_inputs(300, seed=8, as_of=as_of)
+    shuffled = LadderInputs(
+        **{name: frame.sample(fraction=1.0, shuffle=True, seed=3) for name, frame in inputs.frames().items()}
+    )
+    _assert_same(evaluate(shuffled, RULEBOOK, as_of), evaluate(inputs, RULEBOOK, as_of))
+
+
+def test_implausible_dates_agree_with_reference() -> None:
+    """Centuries-old dates (bad data that validation lets through) are computed, not clipped."""
+    as_of = dt.date(2025, 6, 30)
+    inputs = LadderInputs.build(
+        members=[
+            {"member_id": 1, "birth_date": dt.date(1500, 1, 1)},
+            {"member_id": 2, "birth_date": None},
+        ],
+        histories=[
+            {
+                "member_id": 1,
+                "occupation_code": "6-31-01-03",
+                "start": dt.date(1600, 2, 29),
+                "end": dt.date(1601, 1, 1),
+            },
+            {"member_id": 2, "occupation_code": "6-31-01-03", "start": dt.date(1100, 3, 1), "end": dt.date(1100, 6, 1)},
+        ],
+        certificates=[
+            {"member_id": 1, "occupation_code": "6-31-01-03", "grade": 1, "issued_on": dt.date(1520, 5, 5)},
+        ],
+    )
+    got = evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag")
+    _assert_same(got, reference_evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag"))
+    by_member = {(r["member_id"], r["target_grade"]): r for r in got.to_dicts()}
+    assert by_member[(1, 2)]["eligible"] is True
+    assert by_member[(2, 1)]["missing"] == ["years_in_occupation:0.2/1"]
+
+
+def test_members_without_records_and_empty_frames() -> None:
+    as_of = dt.date(2025, 6, 30)
+    only_members = LadderInputs.build(members=[{"member_id": 5, "birth_date": dt.date(1990, 1, 1)}])
+    assert evaluate(only_members, RULEBOOK, as_of).height == 0
+    nobody = LadderInputs.build(members=[])
+    out = evaluate(nobody, RULEBOOK, as_of)
+    assert out.height == 0
+    assert out.schema == evaluate(only_members, RULEBOOK, as_of).schema
+
+
+def test_partitioned_threads_keep_member_order() -> None:
+    as_of = dt.date(2025, 6, 30)
+    inputs = synthetic_inputs(1000, seed=9, as_of=as_of)
+    parts = list(evaluate_partitioned(inputs, RULEBOOK, as_of, partition_size=97, workers=3))
+    firsts = [p["member_id"][0] for p in parts if p.height]
+    assert firsts == sorted(firsts)
+    _assert_same(pl.concat(parts), evaluate(inputs, RULEBOOK, as_of))
 
 
 def test_partitioned_equals_whole() -> None:

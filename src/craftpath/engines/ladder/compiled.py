@@ -1,0 +1,332 @@
+"""Feed the compiled kernel: validated frames → member-grouped arrays → result frame.
+
+Everything here is columnar (Polars/NumPy/Arrow): the frames are sorted by member once, turned
+into CSR arrays, the plan into small integer tables, and the kernel's integer result columns
+back into the :data:`~craftpath.engines.ladder.evaluate.RESULT_SCHEMA` frame by looking up each
+distinct key's string once (occupation codes, route ids, traces, missing codes, flags).
+
+Examples:
+    >>> import datetime as dt
+    >>> from craftpath.engines.rules import load_rulebook
+    >>> from craftpath.engines.ladder.inputs import LadderInputs, validate_inputs
+    >>> from craftpath.engines.ladder.plan import build_plan
+    >>> inp = LadderInputs.build(
+    ...     members=[{"member_id": 3, "birth_date": dt.date(1990, 1, 1)}],
+    ...     histories=[{"member_id": 3, "occupation_code": "6-31-01-03",
+    ...                 "start": dt.date(2021, 1, 1), "end": None}])
+    >>> clean, flags = validate_inputs(inp, dt.date(2024, 1, 1))
+    >>> out = evaluate_compiled(clean, flags, build_plan(load_rulebook(), dt.date(2024, 1, 1)))
+    >>> out.select("target_grade", "eligible", "missing").row(1)
+    (2, False, ['years_in_occupation:2.9/6'])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+
+from craftpath.engines.ladder import kernel as k
+from craftpath.engines.ladder.inputs import DIPLOMA_KINDS, LadderInputs
+from craftpath.engines.ladder.plan import MAX_EXAM_GRADE, Cond, Plan
+
+__all__ = ["evaluate_compiled"]
+
+_EPOCH = dt.date(1970, 1, 1)
+_OVERLAP = "history_overlap_merged"
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The plan as integer arrays, plus the strings each integer stands for."""
+
+    years: np.ndarray
+    minor: bool
+    pairs: np.ndarray
+    var_occ: np.ndarray
+    var_idx: np.ndarray
+    vt_off: np.ndarray
+    route_off: np.ndarray
+    cond_kind: np.ndarray
+    cond_years: np.ndarray
+    cond_grade: np.ndarray
+    cond_kmask: np.ndarray
+    cond_lmin: np.ndarray
+    cond_any: np.ndarray
+    cond_yidx: np.ndarray
+    cond_slot: np.ndarray
+    n_slots: int
+    conds: list[Cond]
+    route_ids: list[str]
+    traces: list[list[str]]  # index: route + number of variants; variant v's "no route" at -1 - v
+    n_variants: int
+    max_conds: int
+
+
+def _occ(code: str) -> int:
+    return int(code.replace("-", ""))
+
+
+_KINDS = {"years_in_occupation": k.K_YEARS, "certificate": k.K_CERT, "diploma": k.K_DIPLOMA}
+_KINDS |= {"apprenticeship": k.K_APPR, "min_age": k.K_AGE}
+
+
+def _tables(plan: Plan) -> _Tables:
+    vt_off = [0]
+    route_off = [0]
+    conds: list[Cond] = []
+    route_ids: list[str] = []
+    route_traces: list[list[str]] = []
+    for v in plan.variants:
+        for t in range(1, MAX_EXAM_GRADE + 1):
+            for r in v.routes[t]:
+                route_ids.append(r.id)
+                trace = [v.clause_id, r.id]
+                if plan.related_id and any(c.kind == "years_in_occupation" for c in r.conds):
+                    trace.append(plan.related_id)
+                route_traces.append(trace)
+                conds.extend(r.conds)
+                route_off.append(len(conds))
+            vt_off.append(len(route_ids))
+    no_route = [[v.clause_id] for v in reversed(plan.variants)]  # -1 - v, shifted by the variant count
+    pairs = sorted({_occ(a) * 100_000_000 + _occ(b) for a, b in plan.related_pairs} | {
+        _occ(b) * 100_000_000 + _occ(a) for a, b in plan.related_pairs
+    })  # fmt: skip
+    var = sorted((_occ(o), v.index) for v in plan.variants for o in v.occupations)
+    kind_bit = {name: i for i, name in enumerate(DIPLOMA_KINDS)}
+    i64 = np.int64
+    years = sorted(plan.service_years)
+    slots: dict[Cond, int] = {}  # identical conditions share one memo slot
+    for c in conds:
+        slots.setdefault(c, len(slots))
+    return _Tables(
+        years=np.array(years, dtype=i64),
+        minor=plan.related_default == "same_minor_group",
+        pairs=np.array(pairs, dtype=i64),
+        var_occ=np.array([o for o, _ in var], dtype=i64),
+        var_idx=np.array([v for _, v in var], dtype=i64),
+        vt_off=np.array(vt_off, dtype=i64),
+        route_off=np.array(route_off, dtype=i64),
+        cond_kind=np.array([_KINDS[c.kind] for c in conds], dtype=i64),
+        cond_years=np.array([c.years for c in conds], dtype=i64),
+        cond_grade=np.array([c.grade for c in conds], dtype=i64),
+        cond_kmask=np.array([sum(1 << kind_bit[x] for x in c.kinds if x in kind_bit) for c in conds], dtype=i64),
+        cond_lmin=np.array([-1 if c.assessed_level_min is None else c.assessed_level_min for c in conds], dtype=i64),
+        cond_any=np.array([c.specialty != "related" for c in conds], dtype=np.bool_),
+        cond_yidx=np.array([years.index(c.years) if c.kind == "years_in_occupation" else 0 for c in conds], dtype=i64),
+        cond_slot=np.array([slots[c] for c in conds], dtype=i64),
+        n_slots=len(slots),
+        conds=conds,
+        route_ids=route_ids,
+        traces=no_route + route_traces,
+        n_variants=len(plan.variants),
+        max_conds=max((route_off[i + 1] - route_off[i] for i in range(len(route_off) - 1)), default=0),
+    )
+
+
+def _missing_text(cond: Cond, number: int | None) -> str:
+    """The missing-condition code of ``cond``; ``number`` is years in tenths (None: no number)."""
+    shown = None if number is None else f"{number // 10}.{number % 10}"
+    if cond.kind == "years_in_occupation":
+        return f"years_in_occupation:{shown}/{cond.years}"
+    if cond.kind == "certificate":
+        if shown is None:
+            return f"needs_certificate:{cond.grade}"
+        return f"years_since_certificate:{cond.grade}:{shown}/{cond.years}"
+    if cond.kind == "diploma":
+        return f"needs_diploma:{cond.diploma_label()}"
+    if cond.kind == "apprenticeship":
+        return "needs_apprenticeship"
+    return f"min_age:{'?' if shown is None else shown}/{cond.years}"
+
+
+def _days(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.Int32).cast(pl.Int64).fill_null(k.NULL_DAY)
+
+
+def _occ_expr(col: str = "occupation_code") -> pl.Expr:
+    return pl.col(col).str.replace_all("-", "", literal=True).cast(pl.Int64)
+
+
+def _grouped(df: pl.DataFrame, mids: np.ndarray, cols: list[pl.Expr]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Rows grouped by member → (CSR offsets over ``mids``, the columns as int64 arrays).
+
+    Every row's member must be in ``mids`` (validation guarantees it). Rows already in member
+    order (a Parquet file written sorted, a partition of it) are not sorted again.
+    """
+    if df.height == 0:
+        return np.zeros(mids.shape[0] + 1, dtype=np.int64), [np.empty(0, dtype=np.int64) for _ in cols]
+    s = df.select(pl.col("member_id"), *cols)
+    owner = s["member_id"].to_numpy()
+    if owner.shape[0] > 1 and not bool((owner[1:] >= owner[:-1]).all()):
+        s = s.sort("member_id")
+        owner = s["member_id"].to_numpy()
+    off = np.empty(mids.shape[0] + 1, dtype=np.int64)
+    off[:-1] = np.searchsorted(owner, mids)
+    off[-1] = owner.shape[0]
+    return off, [_i64(s[:, i + 1].to_numpy()) for i in range(len(cols))]
+
+
+def _i64(a: np.ndarray) -> np.ndarray:
+    """Writable, contiguous int64: the one array type the kernel is compiled for."""
+    return np.require(a, dtype=np.int64, requirements=["C", "W"])
+
+
+def _list_column(name: str, offsets: np.ndarray, values: pl.Series) -> pl.Series:
+    # string views come across without copying the characters
+    arr = pa.LargeListArray.from_arrays(
+        pa.array(offsets, type=pa.int64()), values.to_arrow(compat_level=pl.CompatLevel.newest())
+    )
+    return pl.Series(name, arr)
+
+
+def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> pl.DataFrame:
+    """Validated inputs and their flags → result rows sorted by member, occupation, target grade."""
+    from craftpath.engines.ladder.evaluate import RESULT_SCHEMA
+
+    tb = _tables(plan)
+    as_of = (plan.as_of - _EPOCH).days
+    members = inputs.members.select("member_id", _days(pl.col("birth_date")).alias("birth"))
+    mids = members["member_id"].to_numpy()
+    if mids.shape[0] > 1 and not bool((mids[1:] > mids[:-1]).all()):
+        members = members.unique("member_id", keep="first").sort("member_id")
+        mids = members["member_id"].to_numpy()
+    n = mids.shape[0]
+    h_off, (h_occ, h_s, h_e) = _grouped(
+        inputs.histories,
+        mids,
+        [
+            _occ_expr(),
+            _days(pl.col("start")),
+            (pl.col("end").cast(pl.Int32).cast(pl.Int64) + 1).fill_null(k.OPEN_END),
+        ],
+    )
+    c_off, (c_occ, c_grade, c_day) = _grouped(
+        inputs.certificates, mids, [_occ_expr(), pl.col("grade").cast(pl.Int64), _days(pl.col("issued_on"))]
+    )
+    from craftpath.engines.ladder.evaluate import _diploma_available
+
+    d_off, (d_occ, d_kind, d_level, d_avail) = _grouped(
+        inputs.diplomas,
+        mids,
+        [
+            _occ_expr().fill_null(-1),
+            pl.col("kind").replace_strict({x: i for i, x in enumerate(DIPLOMA_KINDS)}, return_dtype=pl.Int64),
+            pl.col("assessed_level").cast(pl.Int64).fill_null(-1),
+            _days(_diploma_available(plan.as_of)),
+        ],
+    )
+    a_off, (a_occ, a_day) = _grouped(inputs.apprenticeships, mids, [_occ_expr(), _days(pl.col("completed_on"))])
+    # flags: a bit per code, sorted like the lists they become
+    flag_codes = sorted(set(flags["flag"].unique().to_list()) | {_OVERLAP})
+    bits = {c: 1 << i for i, c in enumerate(flag_codes)}
+    fmask = np.zeros(n, dtype=np.int64)
+    if flags.height:
+        per = (
+            flags.unique()
+            .group_by("member_id")
+            .agg(pl.col("flag").replace_strict(bits, return_dtype=pl.Int64).sum().alias("m"))
+        )
+        pos = np.searchsorted(mids, per["member_id"].to_numpy())
+        ok = (pos < n) & (mids[np.minimum(pos, n - 1)] == per["member_id"].to_numpy()) if n else pos < 0
+        fmask[pos[ok]] = per["m"].to_numpy()[ok]
+    # room for the upper bound of rows (a row per record and exam grade) and items
+    records = np.diff(h_off) + np.diff(c_off) + np.diff(d_off) + np.diff(a_off)
+    total_rows = int(records.sum()) * MAX_EXAM_GRADE
+    per_row = max(tb.max_conds, 1)
+    buf = np.empty((8, total_rows), np.int64)
+    o_member, o_occ, o_cur, o_tgt, o_route, o_earliest, o_nitems, o_flags = buf
+    o_elig = np.empty(total_rows, np.bool_)
+    o_items = np.empty(total_rows * per_row, np.int64)
+    counts = np.zeros(2, np.int64)
+    if n:
+        k.run_kernel(
+            n, *_scratch(int(records.max()), tb), _i64(members["birth"].to_numpy()), fmask,
+            h_off, h_occ, h_s, h_e, c_off, c_occ, c_grade, c_day, d_off, d_occ, d_kind, d_level, d_avail,
+            a_off, a_occ, a_day, as_of, tb.years, tb.minor, tb.pairs, tb.var_occ, tb.var_idx, tb.vt_off,
+            tb.route_off, tb.cond_kind, tb.cond_years, tb.cond_grade, tb.cond_kmask, tb.cond_lmin, tb.cond_any,
+            tb.cond_yidx, tb.cond_slot, tb.n_slots, bits[_OVERLAP], o_member, o_occ, o_cur, o_tgt, o_elig, o_route,
+            o_earliest, o_nitems, o_flags, o_items, counts,
+        )  # fmt: skip
+    rows, items = int(counts[0]), int(counts[1])
+    if rows == 0:
+        return pl.DataFrame(schema=RESULT_SCHEMA)
+    o_member, o_occ, o_cur, o_tgt, o_route, o_earliest, o_nitems, o_flags = buf[:, :rows]
+    o_elig, o_items = o_elig[:rows], o_items[:items]
+    # strings: one lookup per distinct key
+    occ_codes = pl.Series(o_occ).unique().sort().to_numpy()
+    occ_text = pl.Series(
+        [f"{o // 1_000_000}-{o // 10_000 % 100:02d}-{o // 100 % 100:02d}-{o % 100:02d}" for o in occ_codes.tolist()],
+        dtype=pl.Utf8,
+    )
+    route_text = pl.Series(tb.route_ids or [""], dtype=pl.Utf8)
+    trace_table = pl.Series(tb.traces, dtype=pl.List(pl.Utf8))
+    masks, mask_pos = _dense_unique(o_flags)
+    flag_table = pl.Series(
+        [[c for i, c in enumerate(flag_codes) if m >> i & 1] for m in masks.tolist()], dtype=pl.List(pl.Utf8)
+    )
+    offsets = np.zeros(o_nitems.shape[0] + 1, dtype=np.int64)
+    np.cumsum(o_nitems, out=offsets[1:])
+    raw = pl.DataFrame(
+        {
+            "member_id": pl.Series(mids[o_member], dtype=pl.Int64),
+            "occupation_code": occ_text.gather(np.searchsorted(occ_codes, o_occ)),
+            "current_grade": pl.Series(o_cur, dtype=pl.Int8),
+            "target_grade": pl.Series(o_tgt, dtype=pl.Int8),
+            "eligible": pl.Series(o_elig, dtype=pl.Boolean),
+            "route": route_text.gather(np.where(o_elig, o_route, 0)),
+            "earliest_date": pl.Series(o_earliest, dtype=pl.Int64),
+            "missing": _list_column("missing", offsets, _missing_values(o_items, tb)),
+            "trace": trace_table.gather(o_route + tb.n_variants),
+            "flags": flag_table.gather(mask_pos),
+        }
+    )
+    null_day = pl.col("earliest_date") == k.NULL_DAY
+    return raw.with_columns(
+        pl.when(pl.col("current_grade") >= 0).then(pl.col("current_grade")).alias("current_grade"),
+        pl.when(pl.col("eligible")).then(pl.col("route")).alias("route"),
+        pl.when(~null_day).then(pl.col("earliest_date")).cast(pl.Int32).cast(pl.Date).alias("earliest_date"),
+    ).select(list(RESULT_SCHEMA))
+
+
+def _missing_values(items: np.ndarray, tb: _Tables) -> pl.Series:
+    """Missing-condition keys → their codes (formatted once per distinct key)."""
+    if items.shape[0] == 0:
+        return pl.Series([], dtype=pl.Utf8)
+    keys, pos = _dense_unique(items)
+    texts = []
+    for key in keys.tolist():
+        if key == k.NO_ROUTE_KEY:
+            texts.append("no_route")
+        elif key >= k.BIG_KEY:
+            c, x = divmod(key - k.BIG_KEY, k.BIG_SPAN)
+            texts.append(_missing_text(tb.conds[c], x))
+        else:
+            c, x = divmod(key, k.KEY_SPAN)
+            texts.append(_missing_text(tb.conds[c], None if x == k.NO_NUMBER else x))
+    return pl.Series(texts, dtype=pl.Utf8).gather(pos)
+
+
+def _scratch(records: int, tb: _Tables) -> list[np.ndarray]:
+    """Work arrays of the kernel: per-member records, per-grade routes, per-occupation memo."""
+    routes = int(np.diff(tb.vt_off).max()) if tb.vt_off.shape[0] > 1 else 1
+    sizes = [records + 1] * 3 + [max(tb.years.shape[0], 1), max(routes, 1), max(routes, 1), max(tb.n_slots, 1)]
+    return [np.empty(n, np.int64) for n in sizes]
+
+
+def _dense_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values and each value's position among them, without sorting every value.
+
+    Keys are few and clustered, so they are shifted into a dense range and counted.
+    """
+    lo = int(values.min())
+    span = int(values.max()) - lo + 1
+    if span > 4 * values.shape[0] + 1_000_000:
+        return np.unique(values, return_inverse=True)
+    shifted = values - lo
+    used = np.bincount(shifted, minlength=span) > 0
+    slot = np.cumsum(used) - 1
+    return np.flatnonzero(used) + lo, slot[shifted]
