@@ -241,6 +241,13 @@ def _csr_index(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.cumsum(ptr), order
 
 
+def _region_ints(codes: pl.Series, regions: Sequence[int] | None) -> np.ndarray:
+    """:func:`region_code_int` of a column, evaluated once per distinct code."""
+    uniq = codes.drop_nulls().unique()
+    ints = region_code_int(uniq.to_list(), regions)
+    return codes.replace_strict(uniq, ints, default=-1, return_dtype=pl.Int64).to_numpy().astype(np.int64)
+
+
 def _prepare(
     seekers: pl.DataFrame,
     jobs: pl.DataFrame,
@@ -295,10 +302,11 @@ def _prepare(
         if seeker_occupations is not None
         else pl.DataFrame(schema={"seeker_id": s.schema["seeker_id"], "occupation_code": pl.String, "grade": pl.Int64})
     )
+    # duplicates are summed away when the sparse matrix is built (its values are then set to 1)
     sc = (
         seeker_competencies.select(
             pl.col("seeker_id").cast(s.schema["seeker_id"]), pl.col("competency_id").cast(pl.String)
-        ).unique()
+        )
         if seeker_competencies is not None
         else pl.DataFrame(schema={"seeker_id": s.schema["seeker_id"], "competency_id": pl.String})
     )
@@ -332,7 +340,11 @@ def _prepare(
     occ_nreq = np.diff(R.indptr).astype(np.int64)
 
     s_lookup = pl.DataFrame({"seeker_id": s["seeker_id"], "_s": np.arange(s.height, dtype=np.int64)})
-    scx = sc.join(s_lookup, on="seeker_id").join(comp_lookup, on="competency_id")
+    scx = (
+        sc.with_columns(pl.col("competency_id").cast(pl.Enum(comp_ids), strict=False).to_physical().alias("_c"))
+        .drop_nulls("_c")
+        .join(s_lookup, on="seeker_id")
+    )
     W = sp.csr_matrix(
         (np.ones(scx.height, dtype=np.int32), (scx["_s"].to_numpy(), scx["_c"].to_numpy())),
         shape=(s.height, len(comp_ids)),
@@ -357,7 +369,7 @@ def _prepare(
         medium_ptr=medium_ptr,
         medium_occ=medium_occ,
         seeker_ids=s["seeker_id"],
-        s_region=region_code_int(s["region_code"].to_list(), regions),
+        s_region=_region_ints(s["region_code"], regions),
         s_pay=s["pay_expectation"].fill_null(float("nan")).to_numpy().astype(np.float64),
         e_ptr=e_ptr,
         e_occ=sox["_o"].to_numpy().astype(np.int64),
@@ -366,7 +378,7 @@ def _prepare(
         job_ids=j["job_id"],
         j_occ=np.array([occ_index[c] for c in j["occupation_code"].to_list()], dtype=np.int64),
         j_req=np.clip(j["required_grade"].fill_null(-1).to_numpy().astype(np.int64), -1, 7),
-        j_region=region_code_int(j["region_code"].to_list(), regions),
+        j_region=_region_ints(j["region_code"], regions),
         j_pay=j["pay"].fill_null(float("nan")).to_numpy().astype(np.float64),
         R=R,
         comp_ids=comp_ids,
