@@ -147,12 +147,26 @@ def _days(expr: pl.Expr) -> pl.Expr:
     return expr.cast(pl.Int32).cast(pl.Int64).fill_null(k.NULL_DAY)
 
 
-def _occ_expr(col: str = "occupation_code") -> pl.Expr:
-    return pl.col(col).str.replace_all("-", "", literal=True).cast(pl.Int64)
+_OCC = pl.col("occupation_code")
+
+
+def _occ_ints(codes: pl.Series) -> np.ndarray:
+    """``"6-31-01-03"`` → ``6310103`` (null → -1), parsing each distinct code once."""
+    cat = codes.cast(pl.Categorical)
+    distinct = cat.drop_nulls().unique()
+    if distinct.len() == 0:
+        return np.full(codes.len(), -1, dtype=np.int64)
+    ids = distinct.to_physical().to_numpy().astype(np.int64)
+    lut = np.full(int(ids.max()) + 2, -1, dtype=np.int64)  # the last slot stands for null
+    lut[ids] = [int(c.replace("-", "")) for c in distinct.cast(pl.Utf8).to_list()]
+    phys = cat.to_physical().fill_null(lut.shape[0] - 1).to_numpy().astype(np.int64, copy=False)
+    return lut[phys]
 
 
 def _grouped(df: pl.DataFrame, mids: np.ndarray, cols: list[pl.Expr]) -> tuple[np.ndarray, list[np.ndarray]]:
     """Rows grouped by member → (CSR offsets over ``mids``, the columns as int64 arrays).
+
+    String columns are occupation codes and become integers (:func:`_occ_ints`).
 
     Every row's member must be in ``mids`` (validation guarantees it). Rows already in member
     order (a Parquet file written sorted, a partition of it) are not sorted again.
@@ -167,7 +181,10 @@ def _grouped(df: pl.DataFrame, mids: np.ndarray, cols: list[pl.Expr]) -> tuple[n
     off = np.empty(mids.shape[0] + 1, dtype=np.int64)
     off[:-1] = np.searchsorted(owner, mids)
     off[-1] = owner.shape[0]
-    return off, [_i64(s[:, i + 1].to_numpy()) for i in range(len(cols))]
+    return off, [
+        _occ_ints(s[:, i + 1]) if s[:, i + 1].dtype == pl.Utf8 else _i64(s[:, i + 1].to_numpy())
+        for i in range(len(cols))
+    ]
 
 
 def _i64(a: np.ndarray) -> np.ndarray:
@@ -199,13 +216,13 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
         inputs.histories,
         mids,
         [
-            _occ_expr(),
+            _OCC,
             _days(pl.col("start")),
             (pl.col("end").cast(pl.Int32).cast(pl.Int64) + 1).fill_null(k.OPEN_END),
         ],
     )
     c_off, (c_occ, c_grade, c_day) = _grouped(
-        inputs.certificates, mids, [_occ_expr(), pl.col("grade").cast(pl.Int64), _days(pl.col("issued_on"))]
+        inputs.certificates, mids, [_OCC, pl.col("grade").cast(pl.Int64), _days(pl.col("issued_on"))]
     )
     from craftpath.engines.ladder.evaluate import _diploma_available
 
@@ -213,13 +230,13 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
         inputs.diplomas,
         mids,
         [
-            _occ_expr().fill_null(-1),
+            _OCC,
             pl.col("kind").replace_strict({x: i for i, x in enumerate(DIPLOMA_KINDS)}, return_dtype=pl.Int64),
             pl.col("assessed_level").cast(pl.Int64).fill_null(-1),
             _days(_diploma_available(plan.as_of)),
         ],
     )
-    a_off, (a_occ, a_day) = _grouped(inputs.apprenticeships, mids, [_occ_expr(), _days(pl.col("completed_on"))])
+    a_off, (a_occ, a_day) = _grouped(inputs.apprenticeships, mids, [_OCC, _days(pl.col("completed_on"))])
     # flags: a bit per code, sorted like the lists they become
     flag_codes = sorted(set(flags["flag"].unique().to_list()) | {_OVERLAP})
     bits = {c: 1 << i for i, c in enumerate(flag_codes)}
