@@ -18,7 +18,13 @@ from craftpath.core.problems import NotFoundOrForbidden
 from craftpath.engines.grades import Grade
 from craftpath.ladders import actions, queries
 from craftpath.ladders.access import access_run_by_public_id, latest_run_for, rows_visible_to, runs_visible_to
-from craftpath.ladders.texts import describe_missing, describe_trace
+from craftpath.ladders.texts import (
+    describe_missing,
+    describe_route,
+    describe_title,
+    describe_trace,
+    describe_unchecked,
+)
 from craftpath.registry.access import access_member_by_public_id
 from craftpath.registry.models import Member
 from craftpath.taxonomy.models import Occupation
@@ -29,10 +35,16 @@ def _staff(request: HttpRequest) -> None:
         raise Http404()
 
 
-def _decorate(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    names = dict(Occupation.objects.filter(code__in={r["occupation_code"] for r in rows}).values_list("code", "name"))
+def _occupation_names(rows: list[dict[str, Any]]) -> dict[str, str]:
+    codes = {r["occupation_code"] for r in rows}
+    return dict(Occupation.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def _decorate(rows: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
+    names = _occupation_names(rows)
     for r in rows:
         r["occupation_name"] = names.get(r["occupation_code"], "")
+        r["route_text"] = describe_route(r["route"], as_of)
         r["target"] = Grade(r["target_grade"])
         r["current"] = Grade(r["current_grade"]) if r["current_grade"] is not None else None
         r["missing_text"] = [describe_missing(code) for code in r["missing"] or []]
@@ -55,19 +67,24 @@ def next_grade(request: HttpRequest, public_id: str | None = None) -> HttpRespon
         raise Http404() from None
     as_of = queries.as_of_today()
     result = actions.evaluate_member(member, as_of)
-    rows = _decorate(result.sort("occupation_code", "target_grade").to_dicts())
+    rows = _decorate(result.sort("occupation_code", "target_grade").to_dicts(), as_of)
     by_occupation: dict[str, list[dict[str, Any]]] = {}
     for r in rows:
         by_occupation.setdefault(r["occupation_code"], []).append(r)
     flags = sorted({f for r in rows for f in r["flags"] or []})
     bridge = actions.title_pathways(member, as_of)
+    bridge_rows = bridge.to_dicts() if bridge.height else []
+    title_occupations = _occupation_names(bridge_rows)
     titles = [
         {
             **t,
+            "title_text": describe_title(t["title"], t["title_zh"]),
+            "occupation_name": title_occupations.get(t["occupation_code"], ""),
             "missing_text": [describe_missing(c) for c in t["missing"] or []],
+            "unchecked_text": [describe_unchecked(c) for c in t["unchecked"] or []],
             "trace_text": describe_trace(t["trace"]),
         }
-        for t in (bridge.to_dicts() if bridge.height else [])
+        for t in bridge_rows
     ]
     return render(
         request,
@@ -79,6 +96,7 @@ def next_grade(request: HttpRequest, public_id: str | None = None) -> HttpRespon
             "flags": [describe_missing(f) for f in flags],
             "own": member.user_id == user.pk,
             "titles": titles,
+            "has_record": member.histories.exists() or member.certificates.exists(),
         },
     )
 
