@@ -514,6 +514,7 @@ def evaluate_partitioned(
     sort: bool = False,
     engine: str = "compiled",
     workers: int | None = None,
+    presorted: bool = False,
 ) -> Iterator[pl.DataFrame]:
     """Evaluate in member-id ranges so memory stays bounded; yields one result frame per range.
 
@@ -521,8 +522,12 @@ def evaluate_partitioned(
     member is not in ``members`` fall into the range of their id and are refused or flagged
     as ``unknown_member`` like in :func:`evaluate` (ids below the smallest member id are not read).
 
-    ``inputs`` may hold lazy frames (e.g. ``pl.scan_parquet`` of files sorted by member_id):
-    each range is filtered and collected on its own, so only one partition is in memory.
+    ``inputs`` may hold lazy frames (e.g. ``pl.scan_parquet``): each range is filtered and
+    collected on its own, so only one partition is in memory. With ``presorted=True`` every
+    frame must already be in ``member_id`` order (files written sorted): each is then read once,
+    front to back, in batches, instead of being searched once per range (which costs a pass
+    over every file's metadata per range); a frame found out of order raises ``ValueError``, and
+    records below the smallest member id are read too (and refused or flagged as unknown).
 
     Examples:
         >>> import datetime as dt
@@ -547,12 +552,19 @@ def evaluate_partitioned(
     starts = ids.gather_every(partition_size).to_list()
     plan = build_plan(rulebook, as_of)
 
-    def one(i: int) -> pl.DataFrame:
+    cursors = {k: _SortedCursor(k, v) for k, v in lazy.items()} if presorted else {}
+
+    def read(i: int) -> dict[str, pl.DataFrame | pl.LazyFrame]:
+        end = starts[i + 1] if i + 1 < len(starts) else None
+        if presorted:
+            return {k: c.take_below(end) for k, c in cursors.items()}
         in_part = pl.col("member_id") >= starts[i]
-        if i + 1 < len(starts):
-            in_part = in_part & (pl.col("member_id") < starts[i + 1])
-        part = {k: v.filter(in_part).collect() for k, v in lazy.items()}
-        built = LadderInputs.build(**part)
+        if end is not None:
+            in_part = in_part & (pl.col("member_id") < end)
+        return {k: v.filter(in_part) for k, v in lazy.items()}
+
+    def one(part: dict[str, pl.DataFrame | pl.LazyFrame]) -> pl.DataFrame:
+        built = LadderInputs.build(**{k: v.collect() if isinstance(v, pl.LazyFrame) else v for k, v in part.items()})
         clean, flags = validate_inputs(built, as_of, on_bad_input=on_bad_input, occupations=occupations)
         return _evaluate_clean(clean, flags, plan, sort=sort, engine=engine)
 
@@ -562,8 +574,48 @@ def evaluate_partitioned(
     with ThreadPoolExecutor(max_workers=n_workers) as pool:
         pending: deque[Future[pl.DataFrame]] = deque()
         for i in range(len(starts)):
-            pending.append(pool.submit(one, i))
+            pending.append(pool.submit(one, read(i)))
             if len(pending) > n_workers:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+
+
+class _SortedCursor:
+    """Reads a frame sorted by ``member_id`` once, in batches, handing out consecutive id ranges."""
+
+    def __init__(self, name: str, frame: pl.LazyFrame) -> None:
+        self._name = name
+        self._schema = frame.collect_schema()
+        self._batches = iter(frame.collect_batches())
+        self._buffer: list[pl.DataFrame] = []
+        self._last: int | None = None
+        self._done = False
+
+    def _pull(self) -> bool:
+        batch = next(self._batches, None)
+        if batch is None:
+            self._done = True
+            return False
+        if batch.height:
+            ids = batch["member_id"]
+            if ids.null_count() or not ids.is_sorted() or (self._last is not None and ids[0] < self._last):
+                raise ValueError(
+                    f"{self._name}: 记录未按 member_id 排序，不能使用 presorted=True / rows are not in member_id "
+                    "order; sort the files or leave presorted off"
+                )
+            self._last = ids[-1]
+            self._buffer.append(batch)
+        return True
+
+    def take_below(self, end: int | None) -> pl.DataFrame:
+        """All rows not handed out yet whose member_id is below ``end`` (None: all the rest)."""
+        while not self._done and (end is None or not self._buffer or self._buffer[-1]["member_id"][-1] < end):
+            self._pull()
+        if not self._buffer:
+            return pl.DataFrame(schema=self._schema)
+        rows = pl.concat(self._buffer) if len(self._buffer) > 1 else self._buffer[0]
+        cut = rows.height if end is None else int(rows["member_id"].search_sorted(end, side="left"))
+        rest = rows.slice(cut)
+        self._buffer = [rest] if rest.height else []
+        return rows.slice(0, cut)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -105,6 +106,21 @@ def test_partitioned_threads_keep_member_order() -> None:
     firsts = [p["member_id"][0] for p in parts if p.height]
     assert firsts == sorted(firsts)
     _assert_same(pl.concat(parts), evaluate(inputs, RULEBOOK, as_of))
+
+
+def test_presorted_parquet_is_read_once_and_equals_whole(tmp_path: Path) -> None:
+    as_of = dt.date(2025, 6, 30)
+    inputs = synthetic_inputs(800, seed=10, as_of=as_of)
+    lazy = {}
+    for name, frame in inputs.frames().items():
+        for j, chunk in enumerate(frame.sort("member_id").iter_slices(150)):
+            chunk.write_parquet(tmp_path / f"{name}-{j:03d}.parquet")
+        lazy[name] = pl.scan_parquet(tmp_path / f"{name}-*.parquet") if frame.height else frame.lazy()
+    parts = list(evaluate_partitioned(lazy, RULEBOOK, as_of, partition_size=111, presorted=True))
+    _assert_same(pl.concat(parts), evaluate(inputs, RULEBOOK, as_of))
+    shuffled = {**lazy, "histories": lazy["histories"].sort("start")}
+    with pytest.raises(ValueError, match="member_id order"):
+        list(evaluate_partitioned(shuffled, RULEBOOK, as_of, partition_size=111, presorted=True))
 
 
 def test_partitioned_equals_whole() -> None:
