@@ -119,6 +119,7 @@ _REGION_NAMES = ("unknown", "elsewhere", "same_province", "same_city", "same_dis
 _REGION_ZH = ("地区不明（中性）", "外省", "同省", "同城", "同区县")
 _REGION_EN = ("unknown (neutral)", "elsewhere", "same province", "same city", "same district")
 _NEG = -(1 << 30)
+_DONE = -(1 << 62)  # a visited occupation's bound in the kernel
 _FLAG_NAMES = ("region_unknown", "competencies_unlisted", "pay_unknown")
 _FLAG_LISTS = pl.Series(
     "flags",
@@ -555,11 +556,31 @@ def _pay_point(e: float, pay: float, full: int) -> int:
     return int(np.floor(t))
 
 
+@nb.njit(cache=True, nogil=True, inline="always")
+def _offer(top: np.ndarray, info: np.ndarray, nk: int, kmin: int, key: int, t: int, h: int, c: int) -> tuple[int, int]:
+    """Put ``key`` into the running top-k (``top[:nk]``, smallest at ``kmin`` once full)."""
+    k = top.shape[0]
+    if nk < k:
+        slot = nk
+        nk += 1
+    elif key > top[kmin]:
+        slot = kmin
+    else:
+        return nk, kmin
+    top[slot] = key
+    info[slot, 0], info[slot, 1], info[slot, 2] = t, h, c
+    if nk == k:
+        kmin = 0
+        for z in range(1, k):
+            if top[z] < top[kmin]:
+                kmin = z
+    return nk, kmin
+
+
 @nb.njit(cache=True, nogil=True)
 def _jobs_kernel(
     lo: int,
     hi: int,
-    k: int,
     shift: int,
     e_ptr: np.ndarray,
     e_occ: np.ndarray,
@@ -575,15 +596,22 @@ def _jobs_kernel(
     medium_ptr: np.ndarray,
     medium_occ: np.ndarray,
     occ_nreq: np.ndarray,
-    occ_cls: np.ndarray,
+    occ_grp: np.ndarray,
     occ_minreq: np.ndarray,
     occ_maxpay: np.ndarray,
     occ_nopay: np.ndarray,
-    cls_region: np.ndarray,
+    grp_region: np.ndarray,
+    grp_minreq: np.ndarray,
+    grp_maxpay: np.ndarray,
+    grp_nopay: np.ndarray,
+    grp_cls: np.ndarray,
     cls_req: np.ndarray,
+    cls_nopay: np.ndarray,
     cls_ptr: np.ndarray,
-    cj_job: np.ndarray,
-    cj_pay: np.ndarray,
+    by_pay_job: np.ndarray,
+    by_pay_pay: np.ndarray,
+    by_id_job: np.ndarray,
+    by_id_pay: np.ndarray,
     occ_pts: np.ndarray,
     gt: np.ndarray,
     region_pts: np.ndarray,
@@ -591,22 +619,27 @@ def _jobs_kernel(
     w_pay: int,
     out_job: np.ndarray,
     out_key: np.ndarray,
-    out_tier: np.ndarray,
-    out_held: np.ndarray,
-    out_cnt: np.ndarray,
+    out_info: np.ndarray,
     out_n: np.ndarray,
 ) -> None:
-    """Exact top-k jobs for seekers ``lo..hi`` (row ``s`` of the outputs is ``s * k ...``).
+    """Exact top-k jobs for seekers ``lo..hi`` (slots ``s * k ...`` of the outputs, best first).
 
-    Jobs are grouped in *classes* of one occupation, region, required grade and pay-known flag,
-    sorted by pay (descending) then job index inside a class; all jobs of a class share every
-    score part but pay, which cannot grow along the class. So for a seeker a class is visited
-    only while its bound (the score of its first job) reaches the current k-th score, and left at
-    the first job whose score falls below it. Occupations are visited best bound first, and inside
-    one, the classes of the seeker's own region first (they usually fill the top-k with high
-    scores). Every test uses ``>=`` against a true bound and keys ``score << shift | (mask −
-    job)`` are unique, so the result equals the full sort.
+    Jobs are grouped by occupation, then region (a *group*), then required grade and pay-known
+    flag (a *class*). For a seeker every score part but pay is constant inside a class, so:
+
+    * occupations are visited best bound first and left out once their bound is below the
+      current k-th score; inside one, the seeker's own region comes first;
+    * a region group or a class is skipped when its bound is below the k-th score;
+    * inside a class, openings paying at least the expectation all get the same pay points, so
+      they are read in id order (``by_id``) and only until one can no longer enter; openings
+      paying less are read by pay, descending (``by_pay``), until the score falls below the
+      k-th.
+
+    Keys ``score << shift | (mask − job)`` are unique and every skip compares a true upper
+    bound with ``<`` (scores) or ``<=`` (keys, which are unique), so the result equals the
+    full sort.
     """
+    k = out_job.shape[0] // max(out_n.shape[0], 1)
     n_occ = occ_minor.shape[0]
     mask = (1 << shift) - 1
     tier = np.zeros(n_occ, dtype=np.int64)
@@ -614,14 +647,15 @@ def _jobs_kernel(
     cnt = np.zeros(n_occ, dtype=np.int64)
     seen = np.zeros(n_occ, dtype=np.bool_)
     touched = np.empty(n_occ, dtype=np.int64)
-    cand = np.empty(n_occ, dtype=np.int64)
-    cand_a = np.empty(n_occ, dtype=np.int64)
     cand_ub = np.empty(n_occ, dtype=np.int64)
+    cand = np.empty(n_occ, dtype=np.int64)
+    occ_part = np.empty(n_occ, dtype=np.int64)
     top = np.empty(k, dtype=np.int64)
-    top_t = np.empty(k, dtype=np.int64)
-    top_h = np.empty(k, dtype=np.int64)
-    top_c = np.empty(k, dtype=np.int64)
+    info = np.empty((k, 3), dtype=np.int64)
     max_region = region_pts.max()
+    rest_region = max(
+        region_pts[REGION_UNKNOWN], region_pts[REGION_ELSEWHERE], region_pts[REGION_PROVINCE], region_pts[REGION_CITY]
+    )
     half_pay = w_pay // 2
     for s in range(lo, hi):
         # candidate occupations: medium groups of held occupations, occupations sharing competencies
@@ -656,62 +690,98 @@ def _jobs_kernel(
                 cnt[o] += 1
         rs = s_region[s]
         es = s_pay[s]
-        reg_ub = max_region if rs >= 0 else region_pts[0]
+        e_known = np.isfinite(es) and es > 0
+        pay_at_expectation = _pay_point(es, es, w_pay)  # every offer >= es gets exactly this
+        reg_ub = max_region if rs >= 0 else region_pts[REGION_UNKNOWN]
         nc = 0
         for i in range(nt):
             o = touched[i]
-            if occ_cls[o + 1] > occ_cls[o] and (tier[o] > 0 or cnt[o] > 0):
+            if occ_grp[o + 1] > occ_grp[o] and (tier[o] > 0 or cnt[o] > 0):
                 nreq = occ_nreq[o]
                 a = occ_pts[tier[o]] + ((w_comp * cnt[o]) // nreq if nreq > 0 else w_comp // 2)
+                occ_part[o] = a
                 p_ub = _pay_point(es, occ_maxpay[o], w_pay)
                 if occ_nopay[o] and half_pay > p_ub:
                     p_ub = half_pay
                 cand[nc] = o
-                cand_a[nc] = a
                 cand_ub[nc] = a + gt[held[o] + 1, occ_minreq[o] + 1] + reg_ub + p_ub
                 nc += 1
-        order = np.argsort(-cand_ub[:nc], kind="mergesort")
-        nk = 0
-        kmin = 0  # position of the smallest key once the top-k is full
-        for ii in range(nc):
-            i = order[ii]
-            if nk == k and cand_ub[i] < (top[kmin] >> shift):
+        nk, kmin = 0, 0
+        for _ in range(nc):
+            # next occupation: the best remaining bound (few are visited, so no full sort)
+            i = 0
+            for z in range(1, nc):
+                if cand_ub[z] > cand_ub[i]:
+                    i = z
+            if cand_ub[i] == _DONE or (nk == k and cand_ub[i] < (top[kmin] >> shift)):
                 break
-            o, a, h = cand[i], cand_a[i], held[cand[i]]
-            c0, c1 = occ_cls[o], occ_cls[o + 1]
-            # classes are sorted by region: the seeker's own region first, then the others
-            r0 = c0
-            while r0 < c1 and cls_region[r0] < rs:
-                r0 += 1
-            r1 = r0
-            while r1 < c1 and cls_region[r1] == rs:
-                r1 += 1
-            for phase in range(2):
-                lo_c, hi_c = (r0, r1) if phase == 0 else (c0, c1)
-                for cl in range(lo_c, hi_c):
-                    if phase == 1 and r0 <= cl < r1:
+            cand_ub[i] = _DONE
+            o = cand[i]
+            a, c_o, t_o, h = occ_part[o], cnt[o], tier[o], held[o]
+            g0, g1 = occ_grp[o], occ_grp[o + 1]
+            own = g0  # the seeker's own region first: it usually fills the top-k with high scores
+            while own < g1 and grp_region[own] != rs:
+                own += 1
+            # bound of every other region group (none of them can be the same district)
+            rest_ub = a + gt[h + 1, occ_minreq[o] + 1] + (rest_region if rs >= 0 else region_pts[REGION_UNKNOWN])
+            p_ub = _pay_point(es, occ_maxpay[o], w_pay)
+            rest_ub += half_pay if occ_nopay[o] and half_pay > p_ub else p_ub
+            for step in range(-1, g1 - g0):
+                if step == 0 and nk == k and rest_ub < (top[kmin] >> shift):
+                    break
+                gi = own if step < 0 else g0 + step
+                if gi == g1 or (step >= 0 and gi == own):
+                    continue
+                r_pts = region_pts[_region_tier(rs, grp_region[gi])]
+                p_ub = _pay_point(es, grp_maxpay[gi], w_pay)
+                if grp_nopay[gi] and half_pay > p_ub:
+                    p_ub = half_pay
+                if nk == k and a + gt[h + 1, grp_minreq[gi] + 1] + r_pts + p_ub < (top[kmin] >> shift):
+                    continue
+                for cl in range(grp_cls[gi], grp_cls[gi + 1]):
+                    part = a + gt[h + 1, cls_req[cl] + 1] + r_pts
+                    q0, q1 = cls_ptr[cl], cls_ptr[cl + 1]
+                    if cls_nopay[cl] or not e_known:
+                        # every offer of the class gets the neutral pay points: id order
+                        score = part + half_pay
+                        for q in range(q0, q1):
+                            key = (score << shift) | (mask - by_id_job[q])
+                            if nk == k and key <= top[kmin]:
+                                break
+                            nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o)
                         continue
-                    part = a + gt[h + 1, cls_req[cl] + 1] + region_pts[_region_tier(rs, cls_region[cl])]
-                    for q in range(cls_ptr[cl], cls_ptr[cl + 1]):
-                        score = part + _pay_point(es, cj_pay[q], w_pay)
+                    if nk == k and part + _pay_point(es, by_pay_pay[q0], w_pay) < (top[kmin] >> shift):
+                        continue
+                    # offers paying at least es: the same score, so smallest ids first
+                    lo_q, hi_q = q0, q1  # first offer paying less than es (pays descending)
+                    while lo_q < hi_q:
+                        mid = (lo_q + hi_q) // 2
+                        if by_pay_pay[mid] >= es:
+                            lo_q = mid + 1
+                        else:
+                            hi_q = mid
+                    n_at = lo_q - q0
+                    if n_at:
+                        score = part + pay_at_expectation
+                        left = n_at
+                        for q in range(q0, q1):
+                            if by_id_pay[q] < es:
+                                continue
+                            key = (score << shift) | (mask - by_id_job[q])
+                            if nk == k and key <= top[kmin]:
+                                break
+                            nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o)
+                            left -= 1
+                            if left == 0:
+                                break
+                    # offers paying less: by pay, descending
+                    for q in range(q0 + n_at, q1):
+                        score = part + _pay_point(es, by_pay_pay[q], w_pay)
                         if nk == k and score < (top[kmin] >> shift):
                             break
-                        key = (score << shift) | (mask - cj_job[q])
-                        if nk < k:
-                            top[nk], top_t[nk], top_h[nk], top_c[nk] = key, tier[o], h, cnt[o]
-                            nk += 1
-                            if nk == k:
-                                kmin = 0
-                                for z in range(1, k):
-                                    if top[z] < top[kmin]:
-                                        kmin = z
-                        elif key > top[kmin]:
-                            top[kmin], top_t[kmin], top_h[kmin], top_c[kmin] = key, tier[o], h, cnt[o]
-                            kmin = 0
-                            for z in range(1, k):
-                                if top[z] < top[kmin]:
-                                    kmin = z
-        # write the top-k in key order (best first) and reset the scratch tables
+                        key = (score << shift) | (mask - by_pay_job[q])
+                        nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o)
+        # write the top-k best first and reset the scratch tables
         base = s * k
         for r in range(nk):
             best = r
@@ -719,14 +789,12 @@ def _jobs_kernel(
                 if top[z] > top[best]:
                     best = z
             top[r], top[best] = top[best], top[r]
-            top_t[r], top_t[best] = top_t[best], top_t[r]
-            top_h[r], top_h[best] = top_h[best], top_h[r]
-            top_c[r], top_c[best] = top_c[best], top_c[r]
+            for f in range(3):
+                info[r, f], info[best, f] = info[best, f], info[r, f]
             out_key[base + r] = top[r]
             out_job[base + r] = mask - (top[r] & mask)
-            out_tier[base + r] = top_t[r]
-            out_held[base + r] = top_h[r]
-            out_cnt[base + r] = top_c[r]
+            for f in range(3):
+                out_info[base + r, f] = info[r, f]
         out_n[s] = nk
         for i in range(nt):
             o = touched[i]
@@ -978,36 +1046,57 @@ def match_jobs_for_seekers(
 
 
 def _job_classes(p: _Prepared) -> dict[str, np.ndarray]:
-    """Jobs grouped in classes (occupation, region, required grade, pay known), for the kernel.
+    """Jobs grouped for the kernel: occupation → region group → class → jobs.
 
-    Inside a class jobs are sorted by pay (descending) then index; classes of an occupation are
-    contiguous and sorted by region.
+    A class holds the jobs of one occupation, region, required grade and pay-known flag; its
+    jobs are listed twice, by pay (descending, then index) and by index. Groups (occupation,
+    region) and classes are contiguous and sorted.
     """
     n_occ = len(p.occ_codes)
     unknown_pay = ~(np.isfinite(p.j_pay) & (p.j_pay >= 0))
     neg_pay = np.where(unknown_pay, 0.0, -p.j_pay)
     idx = np.arange(p.n_jobs, dtype=np.int64)
-    order = np.lexsort((idx, neg_pay, unknown_pay, p.j_req, p.j_region, p.j_occ))
-    o, reg, req, up = p.j_occ[order], p.j_region[order], p.j_req[order], unknown_pay[order]
-    new = np.r_[True, (o[1:] != o[:-1]) | (reg[1:] != reg[:-1]) | (req[1:] != req[:-1]) | (up[1:] != up[:-1])]
-    starts = np.flatnonzero(new[: len(order)])
-    cls_occ = o[starts]
-    maxpay = np.full(n_occ, -np.inf)
-    np.maximum.at(maxpay, p.j_occ[~unknown_pay], p.j_pay[~unknown_pay])
-    nopay = np.zeros(n_occ, dtype=np.bool_)
-    nopay[p.j_occ[unknown_pay]] = True
-    minreq = np.full(n_occ, 7, dtype=np.int64)
-    np.minimum.at(minreq, p.j_occ, p.j_req)
+    by_pay = np.lexsort((idx, neg_pay, unknown_pay, p.j_req, p.j_region, p.j_occ))
+    by_id = np.lexsort((idx, unknown_pay, p.j_req, p.j_region, p.j_occ))
+    o, reg, req, up = p.j_occ[by_pay], p.j_region[by_pay], p.j_req[by_pay], unknown_pay[by_pay]
+    n = len(by_pay)
+    new_grp = np.r_[True, (o[1:] != o[:-1]) | (reg[1:] != reg[:-1])][:n]
+    new_cls = new_grp | np.r_[True, (req[1:] != req[:-1]) | (up[1:] != up[:-1])][:n]
+    cls_start = np.flatnonzero(new_cls)
+    grp_start = np.flatnonzero(new_grp)
+    grp_of_job = np.cumsum(new_grp) - 1
+    grp_occ = o[grp_start]
+    known_pay = np.where(up, -np.inf, -neg_pay[by_pay])
+    grp_maxpay = np.full(len(grp_start), -np.inf)
+    np.maximum.at(grp_maxpay, grp_of_job, known_pay)
+    grp_nopay = np.zeros(len(grp_start), dtype=np.bool_)
+    grp_nopay[grp_of_job[up]] = True
+    grp_minreq = np.full(len(grp_start), 7, dtype=np.int64)
+    np.minimum.at(grp_minreq, grp_of_job, req)
+    occ_maxpay = np.full(n_occ, -np.inf)
+    np.maximum.at(occ_maxpay, grp_occ, grp_maxpay)
+    occ_nopay = np.zeros(n_occ, dtype=np.bool_)
+    occ_nopay[grp_occ[grp_nopay]] = True
+    occ_minreq = np.full(n_occ, 7, dtype=np.int64)
+    np.minimum.at(occ_minreq, grp_occ, grp_minreq)
+    pay = p.j_pay.astype(np.float64)
     return {
-        "occ_cls": np.searchsorted(cls_occ, np.arange(n_occ + 1)).astype(np.int64),
-        "occ_minreq": minreq,
-        "occ_maxpay": np.where(np.isfinite(maxpay), maxpay, np.nan),
-        "occ_nopay": nopay,
-        "cls_region": reg[starts].astype(np.int64),
-        "cls_req": req[starts].astype(np.int64),
-        "cls_ptr": np.r_[starts, len(order)].astype(np.int64),
-        "cj_job": order.astype(np.int64),
-        "cj_pay": p.j_pay[order].astype(np.float64),
+        "occ_grp": np.searchsorted(grp_occ, np.arange(n_occ + 1)).astype(np.int64),
+        "occ_minreq": occ_minreq,
+        "occ_maxpay": np.where(np.isfinite(occ_maxpay), occ_maxpay, np.nan),
+        "occ_nopay": occ_nopay,
+        "grp_region": reg[grp_start].astype(np.int64),
+        "grp_minreq": grp_minreq,
+        "grp_maxpay": np.where(np.isfinite(grp_maxpay), grp_maxpay, np.nan),
+        "grp_nopay": grp_nopay,
+        "grp_cls": np.searchsorted(cls_start, np.r_[grp_start, n]).astype(np.int64),
+        "cls_req": req[cls_start].astype(np.int64),
+        "cls_nopay": up[cls_start],
+        "cls_ptr": np.r_[cls_start, n].astype(np.int64),
+        "by_pay_job": by_pay.astype(np.int64),
+        "by_pay_pay": pay[by_pay],
+        "by_id_job": by_id.astype(np.int64),
+        "by_id_pay": pay[by_id],
     }
 
 
@@ -1023,13 +1112,10 @@ def _jobs_for_seekers(p: _Prepared, k: int, chunk: int, n_jobs: int) -> dict[str
     out: dict[str, np.ndarray] = {
         "job": np.zeros(n * k, dtype=i64),
         "key": np.zeros(n * k, dtype=i64),
-        "tier": np.zeros(n * k, dtype=np.int8),
-        "held": np.zeros(n * k, dtype=np.int8),
-        "cnt": np.zeros(n * k, dtype=np.int32),
+        "info": np.zeros((n * k, 3), dtype=np.int32),  # tier, held grade, competencies held
         "n": np.zeros(n, dtype=i64),
     }
     args: tuple[Any, ...] = (
-        k,
         shift,
         p.e_ptr.astype(i64),
         p.e_occ.astype(i64),
@@ -1045,15 +1131,27 @@ def _jobs_for_seekers(p: _Prepared, k: int, chunk: int, n_jobs: int) -> dict[str
         p.medium_ptr.astype(i64),
         p.medium_occ.astype(i64),
         p.occ_nreq.astype(i64),
-        cls["occ_cls"],
-        cls["occ_minreq"],
-        cls["occ_maxpay"],
-        cls["occ_nopay"],
-        cls["cls_region"],
-        cls["cls_req"],
-        cls["cls_ptr"],
-        cls["cj_job"],
-        cls["cj_pay"],
+        *(
+            cls[name]
+            for name in (
+                "occ_grp",
+                "occ_minreq",
+                "occ_maxpay",
+                "occ_nopay",
+                "grp_region",
+                "grp_minreq",
+                "grp_maxpay",
+                "grp_nopay",
+                "grp_cls",
+                "cls_req",
+                "cls_nopay",
+                "cls_ptr",
+                "by_pay_job",
+                "by_pay_pay",
+                "by_id_job",
+                "by_id_pay",
+            )
+        ),
         np.asarray(w.occupation, dtype=i64),
         w.grade_table().astype(i64),
         np.asarray(w.region, dtype=i64),
@@ -1061,12 +1159,10 @@ def _jobs_for_seekers(p: _Prepared, k: int, chunk: int, n_jobs: int) -> dict[str
         int(w.pay),
         out["job"],
         out["key"],
-        out["tier"],
-        out["held"],
-        out["cnt"],
+        out["info"],
         out["n"],
     )
-    if p.n_jobs and n:
+    if p.n_jobs and n and k:
         chunk = max(1, chunk)
         _run(
             [(a, min(a + chunk, n)) for a in range(0, n, chunk)],
@@ -1085,8 +1181,9 @@ def _assemble_seekers(p: _Prepared, out: dict[str, np.ndarray], explain: bool) -
         slot = slot[keep]
     r = slot // max(k, 1)
     rank = (slot - r * k + 1).astype(np.int32)
-    j, cnt = out["job"][slot], out["cnt"][slot].astype(np.int64)
-    tier, held = out["tier"][slot].astype(np.int64), out["held"][slot].astype(np.int64)
+    j = out["job"][slot]
+    info = out["info"][slot].astype(np.int64)
+    tier, held, cnt = info[:, 0], info[:, 1], info[:, 2]
     chunk = 1 << 20  # bounds the temporaries of the per-row parts
     frames = [
         _result_frame(p, r[sl], j[sl], rank[sl], explain, True, cnt[sl], tier[sl], held[sl])
