@@ -150,20 +150,25 @@ def _days(expr: pl.Expr) -> pl.Expr:
 _OCC = pl.col("occupation_code")
 
 
-def _occ_ints(codes: pl.Series) -> np.ndarray:
-    """``"6-31-01-03"`` → ``6310103`` (null → -1), parsing each distinct code once."""
+def _occ_ints(codes: pl.Series, seen: set[int]) -> np.ndarray:
+    """``"6-31-01-03"`` → ``6310103`` (null → -1), parsing each distinct code once; the
+    distinct codes are added to ``seen``."""
     cat = codes.cast(pl.Categorical)
     distinct = cat.drop_nulls().unique()
     if distinct.len() == 0:
         return np.full(codes.len(), -1, dtype=np.int64)
     ids = distinct.to_physical().to_numpy().astype(np.int64)
     lut = np.full(int(ids.max()) + 2, -1, dtype=np.int64)  # the last slot stands for null
-    lut[ids] = [int(c.replace("-", "")) for c in distinct.cast(pl.Utf8).to_list()]
+    values = [int(c.replace("-", "")) for c in distinct.cast(pl.Utf8).to_list()]
+    seen.update(values)
+    lut[ids] = values
     phys = cat.to_physical().fill_null(lut.shape[0] - 1).to_numpy().astype(np.int64, copy=False)
     return lut[phys]
 
 
-def _grouped(df: pl.DataFrame, mids: np.ndarray, cols: list[pl.Expr]) -> tuple[np.ndarray, list[np.ndarray]]:
+def _grouped(
+    df: pl.DataFrame, mids: np.ndarray, cols: list[pl.Expr], seen: set[int]
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Rows grouped by member → (CSR offsets over ``mids``, the columns as int64 arrays).
 
     String columns are occupation codes and become integers (:func:`_occ_ints`).
@@ -182,7 +187,7 @@ def _grouped(df: pl.DataFrame, mids: np.ndarray, cols: list[pl.Expr]) -> tuple[n
     off[:-1] = np.searchsorted(owner, mids)
     off[-1] = owner.shape[0]
     return off, [
-        _occ_ints(s[:, i + 1]) if s[:, i + 1].dtype == pl.Utf8 else _i64(s[:, i + 1].to_numpy())
+        _occ_ints(s[:, i + 1], seen) if s[:, i + 1].dtype == pl.Utf8 else _i64(s[:, i + 1].to_numpy())
         for i in range(len(cols))
     ]
 
@@ -212,6 +217,7 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
         members = members.unique("member_id", keep="first").sort("member_id")
         mids = members["member_id"].to_numpy()
     n = mids.shape[0]
+    seen: set[int] = set()
     h_off, (h_occ, h_s, h_e) = _grouped(
         inputs.histories,
         mids,
@@ -220,9 +226,10 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
             _days(pl.col("start")),
             (pl.col("end").cast(pl.Int32).cast(pl.Int64) + 1).fill_null(k.OPEN_END),
         ],
+        seen,
     )
     c_off, (c_occ, c_grade, c_day) = _grouped(
-        inputs.certificates, mids, [_OCC, pl.col("grade").cast(pl.Int64), _days(pl.col("issued_on"))]
+        inputs.certificates, mids, [_OCC, pl.col("grade").cast(pl.Int64), _days(pl.col("issued_on"))], seen
     )
     from craftpath.engines.ladder.evaluate import _diploma_available
 
@@ -235,8 +242,10 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
             pl.col("assessed_level").cast(pl.Int64).fill_null(-1),
             _days(_diploma_available(plan.as_of)),
         ],
+        seen,
     )
-    a_off, (a_occ, a_day) = _grouped(inputs.apprenticeships, mids, [_OCC, _days(pl.col("completed_on"))])
+    a_off, (a_occ, a_day) = _grouped(inputs.apprenticeships, mids, [_OCC, _days(pl.col("completed_on"))], seen)
+    occ_book = np.array(sorted(seen), dtype=np.int64)
     # flags: a bit per code, sorted like the lists they become
     flag_codes = sorted(set(flags["flag"].unique().to_list()) | {_OVERLAP})
     bits = {c: 1 << i for i, c in enumerate(flag_codes)}
@@ -263,7 +272,7 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
         k.run_kernel(
             n, *_scratch(int(records.max()), tb), _i64(members["birth"].to_numpy()), fmask,
             h_off, h_occ, h_s, h_e, c_off, c_occ, c_grade, c_day, d_off, d_occ, d_kind, d_level, d_avail,
-            a_off, a_occ, a_day, as_of, tb.years, tb.minor, tb.pairs, tb.var_occ, tb.var_idx, tb.vt_off,
+            a_off, a_occ, a_day, as_of, tb.years, tb.minor, tb.pairs, tb.var_occ, tb.var_idx, occ_book, tb.vt_off,
             tb.route_off, tb.cond_kind, tb.cond_years, tb.cond_grade, tb.cond_kmask, tb.cond_lmin, tb.cond_any,
             tb.cond_yidx, tb.cond_slot, tb.n_slots, bits[_OVERLAP], o_member, o_occ, o_cur, o_tgt, o_elig, o_route,
             o_earliest, o_nitems, o_flags, o_items, counts,
@@ -274,9 +283,8 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
     o_member, o_occ, o_cur, o_tgt, o_route, o_earliest, o_nitems, o_flags = buf[:, :rows]
     o_elig, o_items = o_elig[:rows], o_items[:items]
     # strings: one lookup per distinct key
-    occ_codes = pl.Series(o_occ).unique().sort().to_numpy()
     occ_text = pl.Series(
-        [f"{o // 1_000_000}-{o // 10_000 % 100:02d}-{o // 100 % 100:02d}-{o % 100:02d}" for o in occ_codes.tolist()],
+        [f"{o // 1_000_000}-{o // 10_000 % 100:02d}-{o // 100 % 100:02d}-{o % 100:02d}" for o in occ_book.tolist()],
         dtype=pl.Utf8,
     )
     route_text = pl.Series(tb.route_ids or [""], dtype=pl.Utf8)
@@ -290,7 +298,7 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
     raw = pl.DataFrame(
         {
             "member_id": pl.Series(mids[o_member], dtype=pl.Int64),
-            "occupation_code": occ_text.gather(np.searchsorted(occ_codes, o_occ)),
+            "occupation_code": occ_text.gather(o_occ),
             "current_grade": pl.Series(o_cur, dtype=pl.Int8),
             "target_grade": pl.Series(o_tgt, dtype=pl.Int8),
             "eligible": pl.Series(o_elig, dtype=pl.Boolean),

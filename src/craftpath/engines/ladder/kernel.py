@@ -230,6 +230,7 @@ def run_kernel(
     pairs: np.ndarray,
     var_occ: np.ndarray,
     var_idx: np.ndarray,
+    occ_book: np.ndarray,
     vt_off: np.ndarray,
     route_off: np.ndarray,
     cond_kind: np.ndarray,
@@ -344,6 +345,7 @@ def run_kernel(
                         break
             for q in range(s_cd.shape[0]):
                 s_cd[q] = _UNSET
+            book_at = np.searchsorted(occ_book, occ)  # the caller's table of occupation codes
             # the rulebook variant of this occupation
             v = 0
             vi = np.searchsorted(var_occ, occ)
@@ -354,7 +356,7 @@ def run_kernel(
                 r_lo = vt_off[v * _MAX_EXAM_GRADE + t - 1]
                 r_hi = vt_off[v * _MAX_EXAM_GRADE + t]
                 o_member[row] = m
-                o_occ[row] = occ
+                o_occ[row] = book_at
                 o_cur[row] = current
                 o_tgt[row] = t
                 if r_lo == r_hi:
