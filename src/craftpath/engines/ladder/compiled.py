@@ -338,7 +338,8 @@ def _missing_values(items: np.ndarray, tb: _Tables) -> pl.Series:
 def _scratch(records: int, tb: _Tables) -> list[np.ndarray]:
     """Work arrays of the kernel: per-member records, per-grade routes, per-occupation memo."""
     routes = int(np.diff(tb.vt_off).max()) if tb.vt_off.shape[0] > 1 else 1
-    sizes = [records + 1] * 3 + [max(tb.years.shape[0], 1), max(routes, 1), max(routes, 1), max(tb.n_slots, 1)]
+    years = max(tb.years.shape[0], 1)
+    sizes = [records + 1] * 3 + [years, years, max(routes, 1), max(routes, 1), max(tb.n_slots, 1)]
     return [np.empty(n, np.int64) for n in sizes]
 
 

@@ -203,6 +203,7 @@ def run_kernel(
     s_s: np.ndarray,
     s_e: np.ndarray,
     s_met: np.ndarray,
+    s_base: np.ndarray,
     s_rdate: np.ndarray,
     s_unmet: np.ndarray,
     s_cd: np.ndarray,
@@ -264,6 +265,7 @@ def run_kernel(
     """
     row = 0
     item = 0
+    base_of = NULL_DAY
     for m in range(n_members):
         # the member's occupations: every occupation they have a record in, ascending
         n_occ = 0
@@ -330,11 +332,19 @@ def run_kernel(
             served = 0
             for b in range(n_b):
                 served += max(0, min(s_e[b], as_of) - s_s[b])
+            if n_b > 0 and s_s[0] != base_of:
+                # "+N years" of a first start, kept while the next occupation or member starts the same day
+                base_of = s_s[0]
+                y0, m0, d0 = civil_from_days(base_of)
+                for yi in range(n_years):
+                    y = y0 + years[yi]
+                    leap = y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
+                    s_base[yi] = days_from_civil(y, m0, 28 if m0 == 2 and d0 == 29 and not leap else d0)
             for yi in range(n_years):
                 s_met[yi] = NULL_DAY
                 if n_b == 0:
                     continue
-                base = add_years_days(s_s[0], years[yi])
+                base = s_base[yi]
                 gaps = 0
                 for b in range(n_b):
                     if b > 0:
