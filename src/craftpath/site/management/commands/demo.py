@@ -20,6 +20,7 @@ from craftpath.ladders.actions import do_start_eligibility_run, execute_run
 from craftpath.orgs.models import Organisation
 from craftpath.registry.models import Certificate, Member, OccupationHistory
 from craftpath.site.demo import DEMO_USERS
+from craftpath.site.demo_jobs import register_demo_job_seekers
 from craftpath.site.management.commands.generate_demo import print_summary, run_with_progress
 from craftpath.taxonomy.models import Occupation
 from craftpath.training.actions import do_create_course, do_create_provider
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             self.first_advancement_run()
             self.first_signed_certificates()
             self.first_courses_and_openings()
+            self.first_job_seekers()
         url = f"http://{options['host']}:{options['port']}/"
         self.print_logins(url)
         if not options["no_serve"]:
@@ -187,6 +189,17 @@ class Command(BaseCommand):
                 openings += 1
         self.stdout.write(
             f"已发布 {courses} 门课程、{openings} 个岗位 / posted {courses} courses and {openings} job openings"
+        )
+
+    def first_job_seekers(self) -> None:
+        """Consenting job seekers (demo-member1 among them) and referrals at each step."""
+        done = register_demo_job_seekers(timezone.localdate())
+        names = {"referred": "已推荐", "interviewed": "已面试", "hired": "已录用", "not_hired": "未录用"}
+        zh = "、".join(f"{names[step]} {done.referrals.get(step, 0)}" for step in names)
+        en = ", ".join(f"{done.referrals.get(step, 0)} {step.replace('_', ' ')}" for step in names)
+        self.stdout.write(
+            f"已登记 {done.seekers} 名求职会员，推荐 {sum(done.referrals.values())} 次（{zh}）/ "
+            f"registered {done.seekers} job seekers and {sum(done.referrals.values())} referrals ({en})"
         )
 
     def print_logins(self, url: str) -> None:
