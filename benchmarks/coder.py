@@ -38,7 +38,7 @@ import numpy as np
 import polars as pl
 
 from craftpath.engines.coder import Coder, Embedder
-from craftpath.engines.coder.core import FULL_FEATURES, save_occupation_counts
+from craftpath.engines.coder.core import FULL_FEATURES, save_occupation_counts, save_softmax
 from craftpath.engines.coder.evaluation import (
     cv_features,
     fit_ranker,
@@ -123,15 +123,17 @@ def speed(coder: Coder, titles: list[str], use_embeddings: bool | None, repeat: 
 
 
 def refresh_caches(occ: pl.DataFrame, lab: pl.DataFrame) -> None:
-    """Rewrite the shipped n-gram cache, and embed any text missing from the vector cache."""
+    """Rewrite the shipped n-gram and classifier caches, and embed any text missing from the vector cache."""
     cache = load_embeddings()
     coder = Coder(occ, lab, embeddings=cache, embedder=Embedder())
     save_occupation_counts(str(DATA / "occupation_ngrams.npz"), coder.alias_text, coder.desc_text)
+    if coder.softmax is not None:
+        save_softmax(str(DATA / "classifier.npz"), coder.softmax_key, coder.softmax)
     keep = set(coder.embedding_texts())
     cache.vectors = {t: v for t, v in cache.vectors.items() if t in keep}
     texts, matrix = cache.to_arrays()
     np.savez_compressed(DATA / "embeddings.npz", texts=texts, vectors=matrix)
-    print(f"wrote {DATA / 'occupation_ngrams.npz'} and {DATA / 'embeddings.npz'}")
+    print(f"wrote {DATA / 'occupation_ngrams.npz'}, {DATA / 'classifier.npz'} and {DATA / 'embeddings.npz'}")
 
 
 def main(argv: list[str] | None = None) -> int:

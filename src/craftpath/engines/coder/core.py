@@ -31,6 +31,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from .embed import DIM, Embedder, EmbeddingCache
+from .linear import SoftmaxModel, fit_softmax
 from .ngrams import Vocabulary, analyze, idf, tfidf_rows
 from .normalize import has_content, normalize_name, pick_title_text, title_segments
 from .ranker import softmax_rows
@@ -59,6 +60,11 @@ CHEAP_FEATURES = (
     "centroid_cos",
     "suffix_name",
     "suffix_vote",
+    "nb_prob",
+    "nb_group",
+    "lr_prob",
+    "rr_lr",
+    "lr_group",
 )
 FULL_FEATURES = (
     *CHEAP_FEATURES,
@@ -81,6 +87,7 @@ _PRESCORE = (
     "contains_name",
     "knn_max",
     "emb_knn_max",
+    "rr_lr",
 )
 N_CANDIDATES = 100
 
@@ -131,7 +138,9 @@ class RankerWeights:
     @classmethod
     def prior(cls) -> RankerWeights:
         """Reasonable untrained weights, used when no fitted weights are given."""
-        cheap = np.array([6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0, 2.0, 1.0, 1.0])
+        cheap = np.array(
+            [6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0, 2.0, 1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 1.0]
+        )
         full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0, 2.0]])
         return cls(cheap, full)
 
@@ -196,6 +205,41 @@ def save_occupation_counts(path: str, alias_text: Sequence[str], desc_text: Sequ
     )
 
 
+_SOFTMAX_CACHE = "classifier.npz"
+
+
+def load_softmax(key: str, n_grams: int) -> SoftmaxModel | None:
+    """The shipped classifier if it was trained on exactly these data and settings, else None.
+
+    Keyed by a hash of the training matrix, labels and settings: the packaged coder loads
+    it instead of training (a few seconds); any other labelled data trains afresh.
+    """
+    try:
+        raw = resources.files("craftpath.data.coder").joinpath(_SOFTMAX_CACHE).read_bytes()
+    except FileNotFoundError:
+        return None
+    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+        if str(z["key"]) != key:
+            return None
+        rows = z["rows"]
+        E = np.zeros((n_grams, z["E"].shape[1]), np.float32)
+        E[rows] = z["E"]
+        return SoftmaxModel(E, z["W"].astype(np.float32), z["b"].astype(np.float32))
+
+
+def save_softmax(path: str, key: str, model: SoftmaxModel) -> None:
+    """Write the classifier cache (non-zero gram rows only, float16)."""
+    rows = np.flatnonzero(np.abs(model.E).sum(axis=1) > 0)
+    np.savez_compressed(
+        path,
+        key=np.array(key),
+        rows=rows.astype(np.int32),
+        E=model.E[rows].astype(np.float16),
+        W=model.W.astype(np.float16),
+        b=model.b.astype(np.float32),
+    )
+
+
 def leaf_occupations(table: pl.DataFrame) -> pl.DataFrame:
     """The codable leaves: level-4 occupations plus minor groups that have no occupations.
 
@@ -238,6 +282,21 @@ def _rr(m: np.ndarray, k: int = _TOP_RR) -> np.ndarray:
     return out
 
 
+def _rr_sparse(m: np.ndarray, k: int = _TOP_RR) -> np.ndarray:
+    """:func:`_rr` for rows with few positive entries (e.g. kNN votes), without a full partition."""
+    out = np.zeros_like(m)
+    r, c = np.nonzero(m > 0)
+    if len(r) == 0:
+        return out
+    order = np.lexsort((-m[r, c], r))
+    r, c = r[order], c[order]
+    start = np.searchsorted(r, r, side="left")
+    rank = np.arange(len(r)) - start
+    keep = rank < k
+    out[r[keep], c[keep]] = 1.0 / (1.0 + rank[keep])
+    return out
+
+
 class Coder:
     """Codes free-text job titles (or whole job ads) to 2022 occupation codes.
 
@@ -261,6 +320,16 @@ class Coder:
         >>> out["no_confident_code"].to_list()
         [False, False, True]
     """
+
+    nb_alpha = 0.1  # naive-Bayes smoothing
+    nb_alias_weight = 1.0  # a name/alias counts as this many labelled titles
+    nb_prior_weight = 1.0
+    nb_temp = 3.0
+    lr_dim = 64  # supervised classifier: gram-vector size, epochs, step, batch
+    lr_epochs = 10
+    lr_step = 0.02
+    lr_batch = 256
+    lr_alias_weight = 1.0
 
     def __init__(
         self,
@@ -376,6 +445,9 @@ class Coder:
                 d = self.suffix_labels.setdefault(last[-n:], {})
                 d[leaf] = d.get(leaf, 0) + 1
 
+        self._fit_bayes(t_counts, a_counts, onehot)
+        self._fit_softmax(t_counts, a_counts)
+
         # Embeddings of names/aliases and titles (from the cache; embed what is missing).
         self.E_alias = self._embed_known(alias_text)
         self.E_title = self._embed_known(titles)
@@ -387,6 +459,98 @@ class Coder:
         self.E_desc = self._embed_known(self.desc_embed_text)
 
     # ------------------------------------------------------------------ construction
+    def _fit_bayes(self, t_counts: sp.csr_matrix, a_counts: sp.csr_matrix, t_onehot: sp.csr_matrix) -> None:
+        """Multinomial naive Bayes over n-grams: labelled titles plus names/aliases as examples.
+
+        Scores are kept sparse: ``log P(g|c) = log α + log(1 + n_gc/α) - log(N_c + αV)``, so
+        a query only touches the (gram, class) pairs that were seen.
+        """
+        n_leaf, n_group = len(self.codes), len(self.group_index)
+        a_bin = a_counts.copy()
+        a_bin.data[:] = 1.0
+        t_bin = t_counts.copy()
+        t_bin.data[:] = 1.0
+        a_onehot = sp.csr_matrix(
+            (np.ones(len(self.alias_owner), np.float32), (np.arange(len(self.alias_owner)), self.alias_owner)),
+            shape=(len(self.alias_owner), n_leaf),
+        )
+        alpha, wa = self.nb_alpha, self.nb_alias_weight
+        leaf_counts = (t_onehot.T @ t_bin + wa * (a_onehot.T @ a_bin)).tocsr()
+        g_onehot = sp.csr_matrix(
+            (np.ones(len(self.title_group), np.float32), (np.arange(len(self.title_group)), self.title_group)),
+            shape=(len(self.title_group), n_group),
+        )
+        leaf_to_group = sp.csr_matrix(
+            (np.ones(n_leaf, np.float32), (np.arange(n_leaf), self.leaf_group)), shape=(n_leaf, n_group)
+        )
+        self.leaf_to_group = leaf_to_group
+        group_counts = (g_onehot.T @ t_bin + wa * (leaf_to_group.T @ (a_onehot.T @ a_bin))).tocsr()
+        self.nb: list[tuple[sp.csr_matrix, np.ndarray, np.ndarray]] = []
+        for counts, n_docs in (
+            (
+                leaf_counts,
+                np.asarray(t_onehot.sum(axis=0)).ravel() + wa * np.bincount(self.alias_owner, minlength=n_leaf),
+            ),
+            (
+                group_counts,
+                np.asarray(g_onehot.sum(axis=0)).ravel()
+                + wa * np.asarray((a_onehot @ leaf_to_group).sum(axis=0)).ravel(),
+            ),
+        ):
+            n_vocab = max(1, int((np.asarray(counts.sum(axis=0)).ravel() > 0).sum()))
+            total = np.asarray(counts.sum(axis=1)).ravel()
+            m = counts.copy().astype(np.float32)
+            m.data = np.log1p(m.data / alpha)
+            per_gram = (math.log(alpha) - np.log(total + alpha * n_vocab)).astype(np.float32)
+            prior = np.log((n_docs + 1.0) / (n_docs.sum() + len(n_docs))).astype(np.float32)
+            self.nb.append((m.T.tocsr(), per_gram, prior * self.nb_prior_weight))
+
+    def _fit_softmax(self, t_counts: sp.csr_matrix, a_counts: sp.csr_matrix) -> None:
+        """Supervised n-gram classifier (see :mod:`.linear`) on labelled titles plus names/aliases."""
+        self.softmax: SoftmaxModel | None = None
+        has = self.title_leaf >= 0
+        if not has.any():
+            self.idf_s = self.idf_t
+            return
+        both = sp.vstack([t_counts[has], a_counts]).tocsr()
+        self.idf_s = idf(both)
+        X = tfidf_rows(both, self.idf_s)
+        y = np.concatenate([self.title_leaf[has], self.alias_owner])
+        sw = np.concatenate([np.ones(int(has.sum())), np.full(len(self.alias_owner), self.lr_alias_weight)])
+        key = self._softmax_key(X, y, sw)
+        self.softmax_key = key
+        self.softmax = load_softmax(key, X.shape[1])
+        if self.softmax is None:
+            self.softmax = fit_softmax(
+                X,
+                y,
+                len(self.codes),
+                sample_weight=sw,
+                dim=self.lr_dim,
+                epochs=self.lr_epochs,
+                lr=self.lr_step,
+                batch=self.lr_batch,
+            )
+
+    def _softmax_key(self, X: sp.csr_matrix, y: np.ndarray, sw: np.ndarray) -> str:
+        h = hashlib.sha256()
+        settings = (self.lr_dim, self.lr_epochs, self.lr_step, self.lr_batch, len(self.codes))
+        h.update(repr(settings).encode())
+        for a in (X.indptr, X.indices, X.data, y, sw.astype(np.float32)):
+            h.update(np.ascontiguousarray(a).tobytes())
+        return h.hexdigest()
+
+    def _bayes(self, counts: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Naive-Bayes log-scores of each leaf and of each minor group (batch × classes)."""
+        q = counts.copy()
+        q.data[:] = 1.0
+        size = np.asarray(q.sum(axis=1), dtype=np.float32)
+        out = []
+        for m, per_gram, prior in self.nb:
+            s = np.asarray((q @ m).todense(), dtype=np.float32) + size * per_gram[None, :] + prior[None, :]
+            out.append(s / self.nb_temp)
+        return out[0], out[1]
+
     def _embed_known(self, texts: list[str]) -> np.ndarray:
         vecs, found = self.cache.lookup(texts)
         missing = [i for i in range(len(texts)) if not found[i]]
@@ -441,6 +605,15 @@ class Coder:
             nsim = np.take_along_axis(s_title, nbrs, axis=1)
             self._votes(nbrs, nsim, self.temp_ngram, knn_max, knn_vote, group_vote)
 
+        nb_leaf, nb_grp = self._bayes(counts)
+        if self.softmax is not None:
+            lr_logit = self.softmax.logits(tfidf_rows(counts, self.idf_s))
+            lr_prob = softmax_rows(lr_logit.copy())
+        else:
+            lr_logit = np.zeros((b, n_leaf), np.float32)
+            lr_prob = np.zeros((b, n_leaf), np.float32)
+        lr_grp = np.asarray(lr_prob @ self.leaf_to_group, dtype=np.float32)
+
         exact_name = np.zeros((b, n_leaf), np.float32)
         exact_alias = np.zeros((b, n_leaf), np.float32)
         contains = np.zeros((b, n_leaf), np.float32)
@@ -489,11 +662,16 @@ class Coder:
             "group_vote": group_vote[:, self.leaf_group],
             "prior": np.broadcast_to(self.prior, (b, n_leaf)),
             "rr_name": _rr(name_cos),
-            "rr_knn": _rr(knn_vote),
+            "rr_knn": _rr_sparse(knn_vote),
             "bias_leaf3": np.broadcast_to(self.is_leaf3, (b, n_leaf)),
             "centroid_cos": centroid_cos,
             "suffix_name": suffix_name,
             "suffix_vote": suffix_vote,
+            "nb_prob": softmax_rows(nb_leaf),
+            "nb_group": softmax_rows(nb_grp)[:, self.leaf_group],
+            "lr_prob": np.clip(1.0 + np.log(np.maximum(lr_prob, 1e-9)) / 10.0, 0.0, None),
+            "rr_lr": _rr(lr_logit - lr_logit.min(axis=1, keepdims=True) + 1e-3),
+            "lr_group": lr_grp[:, self.leaf_group],
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
 
