@@ -115,6 +115,11 @@ def test_batch_run_lists_only_my_subtree(careers: Cast, tmp_path: Path) -> None:
     b_names = {r["name"] for r in _client(careers.staff_b).get("/api/ladders/eligible").json()["items"]}
     assert a_names == {"张三"}
     assert b_names == {"李四"}
+    page = _client(careers.staff_a).get("/ladders/eligible/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "张三" in page
+    assert "李四" not in page
+    assert "national-2018/" not in page  # routes are shown as the conditions they ask for, not rule ids
+    assert "工作满" in page or "证书" in page
     export = _client(careers.staff_a).get("/ladders/eligible/", {"format": "xlsx"})
     sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
     names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]

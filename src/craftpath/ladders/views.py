@@ -119,6 +119,18 @@ def eligible(request: HttpRequest) -> HttpResponse:
         return _export(request, run, rows_qs)
     ordered: Any = rows_qs.order_by("earliest_date", "member_id", "id") if rows_qs is not None else []
     page = Paginator(ordered, 50).get_page(request.GET.get("page"))
+    if run is not None:
+        # routes and occupations in words, worked out once per distinct value on the page
+        page.object_list = list(page.object_list)
+        names = dict(
+            Occupation.objects.filter(code__in={r.occupation_code for r in page.object_list}).values_list(
+                "code", "name"
+            )
+        )
+        routes = {r.route: describe_route(r.route, run.as_of) for r in page.object_list if r.route}
+        for r in page.object_list:
+            r.occupation_name = names.get(r.occupation_code, "")
+            r.route_text = routes.get(r.route) if r.route else None
     return render(
         request,
         "ladders/eligible.html",
