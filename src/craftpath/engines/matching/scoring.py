@@ -557,8 +557,14 @@ def _pay_point(e: float, pay: float, full: int) -> int:
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
-def _offer(top: np.ndarray, info: np.ndarray, nk: int, kmin: int, key: int, t: int, h: int, c: int) -> tuple[int, int]:
-    """Put ``key`` into the running top-k (``top[:nk]``, smallest at ``kmin`` once full)."""
+def _offer(
+    top: np.ndarray, info: np.ndarray, nk: int, kmin: int, key: int, t: int, h: int, c: int, rt: int, pp: int
+) -> tuple[int, int]:
+    """Put ``key`` into the running top-k (``top[:nk]``, smallest at ``kmin`` once full).
+
+    ``info`` keeps the parts shown with a result: tier, held grade, competencies held, region
+    tier, pay points.
+    """
     k = top.shape[0]
     if nk < k:
         slot = nk
@@ -568,7 +574,7 @@ def _offer(top: np.ndarray, info: np.ndarray, nk: int, kmin: int, key: int, t: i
     else:
         return nk, kmin
     top[slot] = key
-    info[slot, 0], info[slot, 1], info[slot, 2] = t, h, c
+    info[slot, 0], info[slot, 1], info[slot, 2], info[slot, 3], info[slot, 4] = t, h, c, rt, pp
     if nk == k:
         kmin = 0
         for z in range(1, k):
@@ -618,7 +624,6 @@ def _jobs_kernel(
     w_comp: int,
     w_pay: int,
     out_job: np.ndarray,
-    out_key: np.ndarray,
     out_info: np.ndarray,
     out_n: np.ndarray,
 ) -> None:
@@ -651,7 +656,7 @@ def _jobs_kernel(
     cand = np.empty(n_occ, dtype=np.int64)
     occ_part = np.empty(n_occ, dtype=np.int64)
     top = np.empty(k, dtype=np.int64)
-    info = np.empty((k, 3), dtype=np.int64)
+    info = np.empty((k, 5), dtype=np.int64)
     max_region = region_pts.max()
     rest_region = max(
         region_pts[REGION_UNKNOWN], region_pts[REGION_ELSEWHERE], region_pts[REGION_PROVINCE], region_pts[REGION_CITY]
@@ -732,7 +737,8 @@ def _jobs_kernel(
                 gi = own if step < 0 else g0 + step
                 if gi == g1 or (step >= 0 and gi == own):
                     continue
-                r_pts = region_pts[_region_tier(rs, grp_region[gi])]
+                rt = _region_tier(rs, grp_region[gi])
+                r_pts = region_pts[rt]
                 p_ub = _pay_point(es, grp_maxpay[gi], w_pay)
                 if grp_nopay[gi] and half_pay > p_ub:
                     p_ub = half_pay
@@ -748,7 +754,7 @@ def _jobs_kernel(
                             key = (score << shift) | (mask - by_id_job[q])
                             if nk == k and key <= top[kmin]:
                                 break
-                            nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o)
+                            nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o, rt, half_pay)
                         continue
                     if nk == k and part + _pay_point(es, by_pay_pay[q0], w_pay) < (top[kmin] >> shift):
                         continue
@@ -770,17 +776,18 @@ def _jobs_kernel(
                             key = (score << shift) | (mask - by_id_job[q])
                             if nk == k and key <= top[kmin]:
                                 break
-                            nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o)
+                            nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o, rt, pay_at_expectation)
                             left -= 1
                             if left == 0:
                                 break
                     # offers paying less: by pay, descending
                     for q in range(q0 + n_at, q1):
-                        score = part + _pay_point(es, by_pay_pay[q], w_pay)
+                        pp = _pay_point(es, by_pay_pay[q], w_pay)
+                        score = part + pp
                         if nk == k and score < (top[kmin] >> shift):
                             break
                         key = (score << shift) | (mask - by_pay_job[q])
-                        nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o)
+                        nk, kmin = _offer(top, info, nk, kmin, key, t_o, h, c_o, rt, pp)
         # write the top-k best first and reset the scratch tables
         base = s * k
         for r in range(nk):
@@ -789,11 +796,10 @@ def _jobs_kernel(
                 if top[z] > top[best]:
                     best = z
             top[r], top[best] = top[best], top[r]
-            for f in range(3):
+            for f in range(5):
                 info[r, f], info[best, f] = info[best, f], info[r, f]
-            out_key[base + r] = top[r]
             out_job[base + r] = mask - (top[r] & mask)
-            for f in range(3):
+            for f in range(5):
                 out_info[base + r, f] = info[r, f]
         out_n[s] = nk
         for i in range(nt):
@@ -842,10 +848,13 @@ def _parts(
     cnt: np.ndarray | None = None,
     tier: np.ndarray | None = None,
     held: np.ndarray | None = None,
+    rt: np.ndarray | None = None,
+    pay: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Score parts for flat (seeker, job) index pairs (any length).
 
-    ``cnt`` (competencies held), ``tier`` and ``held`` (grade) are recomputed unless given.
+    ``cnt`` (competencies held), ``tier``, ``held`` (grade), ``rt`` (region tier) and ``pay``
+    (pay points) are recomputed unless given.
     """
     w = p.weights
     jo = p.j_occ[j]
@@ -854,13 +863,16 @@ def _parts(
     if cnt is None:
         cnt = np.asarray(p.W[s].multiply(p.R[jo]).sum(axis=1)).ravel().astype(np.int64)
     nreq = p.occ_nreq[jo]
-    rt = region_tiers(p.s_region[s], p.j_region[j])
+    if rt is None:
+        rt = region_tiers(p.s_region[s], p.j_region[j])
+    if pay is None:
+        pay = _pay_points(p.s_pay[s], p.j_pay[j], w.pay)
     parts = {
         "occupation_points": np.asarray(w.occupation)[tier],
         "competency_points": _cov_points(cnt, nreq, w.competencies),
         "grade_points": w.grade_table()[held + 1, p.j_req[j] + 1],
         "region_points": np.asarray(w.region)[rt],
-        "pay_points": _pay_points(p.s_pay[s], p.j_pay[j], w.pay),
+        "pay_points": pay,
     }
     parts["_tier"] = tier
     parts["_held"] = held
@@ -945,8 +957,10 @@ def _result_frame(
     cnt: np.ndarray | None = None,
     tier: np.ndarray | None = None,
     held: np.ndarray | None = None,
+    rt: np.ndarray | None = None,
+    pay: np.ndarray | None = None,
 ) -> pl.DataFrame:
-    parts = _parts(p, s, j, cnt, tier, held)
+    parts = _parts(p, s, j, cnt, tier, held, rt, pay)
     sc = p.weights.scale
     names = ["occupation_points", "competency_points", "grade_points", "region_points", "pay_points"]
     total = sum(parts[n] for n in names)
@@ -1111,8 +1125,8 @@ def _jobs_for_seekers(p: _Prepared, k: int, chunk: int, n_jobs: int) -> dict[str
     i64 = np.int64
     out: dict[str, np.ndarray] = {
         "job": np.zeros(n * k, dtype=i64),
-        "key": np.zeros(n * k, dtype=i64),
-        "info": np.zeros((n * k, 3), dtype=np.int32),  # tier, held grade, competencies held
+        # tier, held grade, competencies held, region tier, pay points
+        "info": np.zeros((n * k, 5), dtype=np.int32),
         "n": np.zeros(n, dtype=i64),
     }
     args: tuple[Any, ...] = (
@@ -1158,7 +1172,6 @@ def _jobs_for_seekers(p: _Prepared, k: int, chunk: int, n_jobs: int) -> dict[str
         int(w.competencies),
         int(w.pay),
         out["job"],
-        out["key"],
         out["info"],
         out["n"],
     )
@@ -1174,19 +1187,24 @@ def _jobs_for_seekers(p: _Prepared, k: int, chunk: int, n_jobs: int) -> dict[str
 
 def _assemble_seekers(p: _Prepared, out: dict[str, np.ndarray], explain: bool) -> pl.DataFrame:
     """Result frame from the kernel's per-seeker slots (already in seeker, rank order)."""
-    k = len(out["key"]) // max(p.n_seekers, 1)
-    slot = np.arange(len(out["key"]), dtype=np.int64)
-    if k:
-        keep = (slot % k) < np.repeat(out["n"], k)
-        slot = slot[keep]
-    r = slot // max(k, 1)
-    rank = (slot - r * k + 1).astype(np.int32)
-    j = out["job"][slot]
-    info = out["info"][slot].astype(np.int64)
-    tier, held, cnt = info[:, 0], info[:, 1], info[:, 2]
+    n = p.n_seekers
+    k = len(out["job"]) // max(n, 1)
+    if k and (out["n"] == k).all():  # the usual case: every seeker has k results
+        r = np.repeat(np.arange(n, dtype=np.int64), k)
+        rank = np.tile(np.arange(1, k + 1, dtype=np.int32), n)
+        j, info = out["job"], out["info"]
+    else:
+        slot = np.arange(len(out["job"]), dtype=np.int64)
+        if k:
+            slot = slot[(slot % k) < np.repeat(out["n"], k)]
+        r = slot // max(k, 1)
+        rank = (slot - r * k + 1).astype(np.int32)
+        j, info = out["job"][slot], out["info"][slot]
     chunk = 1 << 20  # bounds the temporaries of the per-row parts
     frames = [
-        _result_frame(p, r[sl], j[sl], rank[sl], explain, True, cnt[sl], tier[sl], held[sl])
+        _result_frame(
+            p, r[sl], j[sl], rank[sl], explain, True, *(info[sl, f].astype(np.int64) for f in (2, 0, 1, 3, 4))
+        )
         for sl in (slice(a, a + chunk) for a in range(0, max(len(r), 1), chunk))
     ]
     return frames[0] if len(frames) == 1 else pl.concat(frames, rechunk=False)
