@@ -118,7 +118,6 @@ _TIER_EN = ("shared competencies only", "same medium group", "same minor group",
 _REGION_NAMES = ("unknown", "elsewhere", "same_province", "same_city", "same_district")
 _REGION_ZH = ("地区不明（中性）", "外省", "同省", "同城", "同区县")
 _REGION_EN = ("unknown (neutral)", "elsewhere", "same province", "same city", "same district")
-_NEG = -(1 << 30)
 _DONE = -(1 << 62)  # a visited occupation's bound in the kernel
 _FLAG_NAMES = ("region_unknown", "competencies_unlisted", "pay_unknown")
 _FLAG_LISTS = pl.Series(
@@ -1035,9 +1034,12 @@ def match_jobs_for_seekers(
         regions: Known region codes (6-digit ints); codes outside it count as unknown.
         k: Results per seeker.
         weights: Part weights.
-        block_size: Seekers per block (results do not depend on it).
-        budget: Score-matrix cells per block (bounds memory: ~16 bytes per cell).
-        n_jobs: Worker threads (default: CPU count).
+        block_size: Seekers per call of the compiled kernel; threads take calls in turn
+            (results do not depend on it).
+        budget: Kept for the signature shared with :func:`match_seekers_for_jobs` (score-matrix
+            cells per block there). This direction builds no score matrix: memory is ``k``
+            result slots per seeker plus per-thread tables the size of the occupation list.
+        n_jobs: Worker threads (default: CPU count); the kernel releases the GIL.
         explain: Add covered/missing competency lists and Chinese/English explanations.
 
     Returns:
