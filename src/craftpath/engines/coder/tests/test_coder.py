@@ -141,3 +141,24 @@ def test_k_must_be_positive(cheap_coder: Coder) -> None:
     with pytest.raises(ValueError, match="k must be"):
         cheap_coder.code(["焊工"], k=0)
     assert cheap_coder.code([], k=5).height == 0
+
+
+def test_shipped_classifiers_match_the_packaged_data(cheap_coder: Coder) -> None:
+    """The packaged coder loads its trained classifiers; a stale cache would retrain at every start."""
+    from craftpath.engines.coder.core import _EMB_SOFTMAX_CACHE, DIM, load_softmax
+
+    assert cheap_coder.softmax is not None
+    assert load_softmax(cheap_coder.softmax_key, len(cheap_coder.vocab)) is not None
+    assert load_softmax(cheap_coder.emb_softmax_key, DIM, _EMB_SOFTMAX_CACHE) is not None
+    assert load_softmax("another key", len(cheap_coder.vocab)) is None
+
+
+def test_classifier_ranks_its_own_training_titles(cheap_coder: Coder) -> None:
+    from craftpath.engines.coder.ngrams import tfidf_rows
+
+    assert cheap_coder.softmax is not None
+    queries = cheap_coder.titles[:200]
+    leaves = cheap_coder.title_leaf[:200]
+    logits = cheap_coder.softmax.logits(tfidf_rows(cheap_coder.vocab.counts([[q] for q in queries]), cheap_coder.idf_s))
+    ok = leaves >= 0
+    assert (logits.argmax(axis=1)[ok] == leaves[ok]).mean() > 0.6
