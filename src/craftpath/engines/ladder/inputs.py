@@ -305,19 +305,21 @@ def validate_inputs(
     for name, (df, rules) in checks.items():
         unknown_member = ~pl.col("member_id").is_in(known_members["member_id"].implode())
         rules = [*rules, ("unknown_member", unknown_member)]
-        flagged = df.select([r.fill_null(False).alias(code) for code, r in rules] + [pl.col("member_id")])
+        # one counting pass; rows are only picked out for the rules that found something
+        counts = df.select([r.fill_null(False).sum().alias(code) for code, r in rules]).row(0) if df.height else ()
+        found = [(code, r) for (code, r), n in zip(rules, counts, strict=False) if n]
+        if not found:
+            cleaned[name] = df
+            continue
+        flagged = df.select([r.fill_null(False).alias(code) for code, r in found] + [pl.col("member_id")])
         bad = pl.lit(False)
-        for code, _ in rules:
-            n = int(flagged[code].sum())
-            if n == 0:
-                continue
-            ex = flagged.filter(pl.col(code))["member_id"][0]
-            problems.append(Problem(name, code, n, ex))
-            flags.append(flagged.filter(pl.col(code)).select("member_id", pl.lit(code).alias("flag")))
+        for code, _ in found:
+            hits = flagged.filter(pl.col(code))
+            problems.append(Problem(name, code, hits.height, hits["member_id"][0]))
+            flags.append(hits.select("member_id", pl.lit(code).alias("flag")))
             if code not in ASSUMPTIONS:
                 bad = bad | pl.col(code)
-        keep = flagged.select(~bad)[:, 0] if problems else None
-        cleaned[name] = df.filter(keep) if keep is not None else df
+        cleaned[name] = df.filter(flagged.select(~bad)[:, 0])
     errors = [p for p in problems if p.code not in ASSUMPTIONS]
     if errors and on_bad_input == "error":
         raise InputError(errors)
