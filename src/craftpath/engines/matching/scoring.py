@@ -433,18 +433,6 @@ def _cov_points(cnt: np.ndarray, nreq: np.ndarray, full: int) -> np.ndarray:
 # --------------------------------------------------------------------------- kernels
 
 
-def _merge_topk(top_key: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
-    """Merge a running top-k (rows × k) with a new block (rows × c) of unique keys.
-
-    A key is ``score << shift | (mask - index)``, so the kept index is read back from the key.
-    """
-    allk = np.concatenate([top_key, key], axis=1)
-    if allk.shape[1] > k:
-        allk.partition(allk.shape[1] - k, axis=1)
-        allk = allk[:, -k:]
-    return allk
-
-
 def _finish(
     top_key: np.ndarray, shift: int, rows: np.ndarray, count=None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -465,14 +453,10 @@ def _seekers_block(p: _Prepared, rows: np.ndarray, o: int, k: int, budget: int, 
     """
     w = p.weights
     shift = max(1, (p.n_seekers - 1).bit_length())
-    mask = (1 << shift) - 1
     B = len(rows)
     top_key = np.full((B, k), -1, dtype=np.int64)
     gt = w.grade_table()
     req = p.j_req[rows]
-    ru, rinv = np.unique(p.j_region[rows], return_inverse=True)
-    j_pay = p.j_pay[rows][:, None]
-    col_budget = max(budget // B, 1)
     region_pts = np.asarray(w.region)
     cov0 = int(_cov_points(np.zeros(1, np.int64), p.occ_nreq[o : o + 1], w.competencies)[0])
     optr, oseek = ctx["occ_seekers"]
@@ -508,18 +492,20 @@ def _seekers_block(p: _Prepared, rows: np.ndarray, o: int, k: int, budget: int, 
         ub = base + gt[held + 1, req.min() + 1] + w.max_other
         order = np.lexsort((cand, -ub))
         cand, A, ub = cand[order], A[order], ub[order]
-        pos = 0
-        while pos < len(cand):
-            full = (top_key >= 0).all(axis=1)
-            if full.all() and ub[pos] < (top_key.min(axis=1) >> shift).min():
-                break
-            c = cand[pos : pos + col_budget]
-            S = A[pos : pos + col_budget].T[req + 1]
-            S += region_pts[region_tiers(ru[:, None], p.s_region[c][None, :])][rinv]
-            S += _pay_points(p.s_pay[c][None, :], j_pay, w.pay)
-            key = (S << shift) | (mask - c)[None, :]
-            top_key = _merge_topk(top_key, key, k)
-            pos += col_budget
+        _seekers_kernel(
+            top_key,
+            shift,
+            cand.astype(np.int64),
+            np.ascontiguousarray(A, dtype=np.int64),
+            ub.astype(np.int64),
+            req.astype(np.int64),
+            p.j_region[rows].astype(np.int64),
+            p.j_pay[rows].astype(np.float64),
+            p.s_region,
+            p.s_pay,
+            region_pts.astype(np.int64),
+            int(w.pay),
+        )
 
     def count(_r: np.ndarray, c: np.ndarray) -> np.ndarray:
         gs, gc = np.concatenate(got_s), np.concatenate(got_c)
@@ -809,6 +795,67 @@ def _jobs_kernel(
             cnt[o] = 0
 
 
+@nb.njit(cache=True, nogil=True)
+def _seekers_kernel(
+    top_key: np.ndarray,
+    shift: int,
+    cand: np.ndarray,
+    A: np.ndarray,
+    ub: np.ndarray,
+    req: np.ndarray,
+    j_region: np.ndarray,
+    j_pay: np.ndarray,
+    s_region: np.ndarray,
+    s_pay: np.ndarray,
+    region_pts: np.ndarray,
+    w_pay: int,
+) -> None:
+    """Merge candidates ``cand`` (sorted by the bound ``ub``, descending) into each job's top-k.
+
+    ``A[i, req + 1]`` is candidate ``i``'s occupation, competency and grade points for a job
+    requiring ``req``; region and pay are added per job. A job stops reading candidates at the
+    first whose bound is below its k-th score. ``top_key`` rows hold keys ``score << shift |
+    (mask − seeker)``, −1 for an empty slot.
+    """
+    mask = (1 << shift) - 1
+    k = top_key.shape[1]
+    for b in range(top_key.shape[0]):
+        top = top_key[b]
+        nk, kmin = 0, 0
+        for z in range(k):
+            if top[z] >= 0:
+                nk += 1
+        if nk == k:
+            for z in range(1, k):
+                if top[z] < top[kmin]:
+                    kmin = z
+        col, rj, pj = req[b] + 1, j_region[b], j_pay[b]
+        for i in range(cand.shape[0]):
+            if nk == k and ub[i] < (top[kmin] >> shift):
+                break
+            c = cand[i]
+            score = A[i, col] + region_pts[_region_tier(rj, s_region[c])] + _pay_point(s_pay[c], pj, w_pay)
+            key = (score << shift) | (mask - c)
+            if nk < k:
+                # empty slots hold -1 and sit anywhere: fill the first one
+                z = 0
+                while top[z] >= 0:
+                    z += 1
+                top[z] = key
+                nk += 1
+                if nk == k:
+                    kmin = 0
+                    for z in range(1, k):
+                        if top[z] < top[kmin]:
+                            kmin = z
+            elif key > top[kmin]:
+                top[kmin] = key
+                kmin = 0
+                for z in range(1, k):
+                    if top[z] < top[kmin]:
+                        kmin = z
+
+
 def _run(tasks: list, fn, n_jobs: int) -> list:
     if n_jobs <= 1 or len(tasks) <= 1:
         return [fn(t) for t in tasks]
@@ -1036,9 +1083,9 @@ def match_jobs_for_seekers(
         weights: Part weights.
         block_size: Seekers per call of the compiled kernel; threads take calls in turn
             (results do not depend on it).
-        budget: Kept for the signature shared with :func:`match_seekers_for_jobs` (score-matrix
-            cells per block there). This direction builds no score matrix: memory is ``k``
-            result slots per seeker plus per-thread tables the size of the occupation list.
+        budget: Not used any more (kept so that existing calls work): no score matrix is built.
+            Memory is ``k`` result slots per seeker plus per-thread tables the size of the
+            occupation list.
         n_jobs: Worker threads (default: CPU count); the kernel releases the GIL.
         explain: Add covered/missing competency lists and Chinese/English explanations.
 

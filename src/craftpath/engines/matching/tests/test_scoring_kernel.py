@@ -14,7 +14,7 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from craftpath.engines.matching import brute_force_matches, match_jobs_for_seekers
+from craftpath.engines.matching import brute_force_matches, match_jobs_for_seekers, match_seekers_for_jobs
 from craftpath.engines.matching._hierarchy import region_code_int, region_tiers
 from craftpath.engines.matching.scoring import (
     MatchWeights,
@@ -130,6 +130,15 @@ def test_kernel_equals_full_sort(m: dict[str, Any], chunk_threads: tuple[int, in
     parts = ["occupation_points", "competency_points", "grade_points", "region_points", "pay_points"]
     assert np.allclose(got.select(pl.sum_horizontal(parts)).to_series().to_numpy(), got["score"].to_numpy())
     assert (got["score"] <= (max(w.occupation) + w.competencies + w.grade + max(w.region) + w.pay) / 1000).all()
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(markets(), st.sampled_from([1, 4, 256]))
+def test_seekers_for_jobs_kernel_equals_full_sort(m: dict[str, Any], block_size: int) -> None:
+    """The per-job candidate scan (stages, bound-sorted candidates) against the full matrix."""
+    ref = brute_force_matches(m["seekers"], m["jobs"], direction="seekers_for_jobs", **m["kw"])
+    got = match_seekers_for_jobs(m["seekers"], m["jobs"], block_size=block_size, explain=False, **m["kw"])
+    assert got.select("job_id", "seeker_id", "rank", "score").equals(ref)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
