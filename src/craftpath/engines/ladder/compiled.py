@@ -192,6 +192,19 @@ def _grouped(
     ]
 
 
+def _flag_lists(masks: np.ndarray, codes: list[str]) -> pl.Series:
+    """Bit masks → lists of flag codes; most rows have none, so only flagged rows gather strings."""
+    bit = np.arange(len(codes), dtype=np.int64)
+    flagged = np.flatnonzero(masks)
+    hits = (masks[flagged, None] >> bit[None, :]) & 1  # rows × codes, only for flagged rows
+    lengths = np.zeros(masks.shape[0], dtype=np.int64)
+    lengths[flagged] = hits.sum(axis=1)
+    offsets = np.zeros(masks.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    which = np.nonzero(hits)[1]  # row-major: each row's codes in code order
+    return _list_column("flags", offsets, pl.Series(codes, dtype=pl.Utf8).gather(which))
+
+
 def _i64(a: np.ndarray) -> np.ndarray:
     """Writable, contiguous int64: the one array type the kernel is compiled for."""
     return np.require(a, dtype=np.int64, requirements=["C", "W"])
@@ -289,10 +302,7 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
     )
     route_text = pl.Series(tb.route_ids or [""], dtype=pl.Utf8)
     trace_table = pl.Series(tb.traces, dtype=pl.List(pl.Utf8))
-    masks, mask_pos = _dense_unique(o_flags)
-    flag_table = pl.Series(
-        [[c for i, c in enumerate(flag_codes) if m >> i & 1] for m in masks.tolist()], dtype=pl.List(pl.Utf8)
-    )
+    flag_col = _flag_lists(o_flags, flag_codes)
     offsets = np.zeros(o_nitems.shape[0] + 1, dtype=np.int64)
     np.cumsum(o_nitems, out=offsets[1:])
     raw = pl.DataFrame(
@@ -306,7 +316,7 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
             "earliest_date": pl.Series(o_earliest, dtype=pl.Int64),
             "missing": _list_column("missing", offsets, _missing_values(o_items, tb)),
             "trace": trace_table.gather(o_route + tb.n_variants),
-            "flags": flag_table.gather(mask_pos),
+            "flags": flag_col,
         }
     )
     null_day = pl.col("earliest_date") == k.NULL_DAY
