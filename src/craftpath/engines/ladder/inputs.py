@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 __all__ = [
@@ -230,6 +231,22 @@ class LadderInputs:
         return LadderInputs(**{k: v.filter(pl.col("member_id").is_in(ids.implode())) for k, v in self.frames().items()})
 
 
+def _with_birth(certificates: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+    """Certificates with their holder's birth date and 16th birthday (null for unknown members)."""
+    people = members.select("member_id", "birth_date", pl.col("birth_date").dt.offset_by("16y").alias("_sixteen"))
+    ids = people["member_id"].to_numpy()
+    if ids.shape[0] and bool((ids[1:] > ids[:-1]).all()):
+        # members in id order (the usual partition): look holders up by position, not by hashing
+        held = certificates["member_id"].to_numpy()
+        pos = np.minimum(np.searchsorted(ids, held), ids.shape[0] - 1)
+        found = pl.Series(ids[pos] == held)
+        picked = people.select("birth_date", "_sixteen")[pos]
+        return pl.concat([certificates, picked], how="horizontal").with_columns(
+            pl.when(found).then(pl.col(k)).alias(k) for k in ("birth_date", "_sixteen")
+        )
+    return certificates.join(people, on="member_id", how="left")
+
+
 def validate_inputs(
     inputs: LadderInputs,
     as_of: dt.date,
@@ -255,8 +272,8 @@ def validate_inputs(
         occ_ok = occ_ok & pl.col("occupation_code").is_in(occupations.implode())
     asof = pl.lit(as_of)
     h = inputs.histories
-    c = inputs.certificates.join(inputs.members.select("member_id", "birth_date"), on="member_id", how="left")
-    sixteen = pl.col("birth_date").dt.offset_by("16y")
+    c = _with_birth(inputs.certificates, inputs.members)
+    sixteen = pl.col("_sixteen")
     d = inputs.diplomas
     a = inputs.apprenticeships
     checks: dict[str, tuple[pl.DataFrame, list[tuple[str, pl.Expr]]]] = {
@@ -323,7 +340,7 @@ def validate_inputs(
     errors = [p for p in problems if p.code not in ASSUMPTIONS]
     if errors and on_bad_input == "error":
         raise InputError(errors)
-    cleaned["certificates"] = cleaned["certificates"].drop("birth_date")
+    cleaned["certificates"] = cleaned["certificates"].drop("birth_date", "_sixteen")
     out = replace(
         inputs,
         histories=cleaned["histories"],
