@@ -51,18 +51,19 @@ def main() -> None:
     )
     print("load average (1, 5, 15 min) " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     oc = occupation_competencies(load_csco_occupations())
-    # the jobs-for-seekers kernel is compiled once (numba, cached on disk): load it outside the timings
+    # the kernels are compiled once (numba, cached on disk): load them outside the timings
     t = time.perf_counter()
     tiny = synthetic_market(oc, 50, 50, seed=0)
-    match_jobs_for_seekers(
-        tiny["seekers"],
-        tiny["jobs"],
-        seeker_occupations=tiny["seeker_occupations"],
-        seeker_competencies=tiny["seeker_competencies"],
-        occupation_competencies=oc,
-        explain=False,
-    )
-    print(f"compiled kernel loaded (or compiled) in {time.perf_counter() - t:.1f}s")
+    for fn in (match_jobs_for_seekers, match_seekers_for_jobs):
+        fn(
+            tiny["seekers"],
+            tiny["jobs"],
+            seeker_occupations=tiny["seeker_occupations"],
+            seeker_competencies=tiny["seeker_competencies"],
+            occupation_competencies=oc,
+            explain=False,
+        )
+    print(f"compiled kernels loaded (or compiled) in {time.perf_counter() - t:.1f}s")
     t = time.perf_counter()
     m = synthetic_market(oc, a.seekers, a.jobs, seed=a.seed)
     print(
