@@ -489,19 +489,23 @@ def _seekers_block(p: _Prepared, rows: np.ndarray, o: int, k: int, budget: int, 
         got_c.append(cnt)
         base = np.asarray(w.occupation)[tier] + _cov_points(cnt, p.occ_nreq[o], w.competencies)
         A = base[:, None] + gt[held + 1]  # (cand, 9)
-        ub = base + gt[held + 1, req.min() + 1] + w.max_other
-        order = np.lexsort((cand, -ub))
-        cand, A, ub = cand[order], A[order], ub[order]
+        # bound without region and pay; candidates in segments of one region, bound-sorted inside
+        ub = base + gt[held + 1, req.min() + 1]
+        s_reg = p.s_region[cand]
+        order = np.lexsort((cand, -ub, s_reg))
+        cand, A, ub, s_reg = cand[order], A[order], ub[order], s_reg[order]
+        seg = np.flatnonzero(np.r_[True, s_reg[1:] != s_reg[:-1]])
         _seekers_kernel(
             top_key,
             shift,
             cand.astype(np.int64),
             np.ascontiguousarray(A, dtype=np.int64),
             ub.astype(np.int64),
+            np.r_[seg, len(cand)].astype(np.int64),
+            s_reg[seg].astype(np.int64),
             req.astype(np.int64),
             p.j_region[rows].astype(np.int64),
             p.j_pay[rows].astype(np.float64),
-            p.s_region,
             p.s_pay,
             region_pts.astype(np.int64),
             int(w.pay),
@@ -802,23 +806,28 @@ def _seekers_kernel(
     cand: np.ndarray,
     A: np.ndarray,
     ub: np.ndarray,
+    seg_ptr: np.ndarray,
+    seg_region: np.ndarray,
     req: np.ndarray,
     j_region: np.ndarray,
     j_pay: np.ndarray,
-    s_region: np.ndarray,
     s_pay: np.ndarray,
     region_pts: np.ndarray,
     w_pay: int,
 ) -> None:
-    """Merge candidates ``cand`` (sorted by the bound ``ub``, descending) into each job's top-k.
+    """Merge candidates ``cand`` into each job's top-k.
 
-    ``A[i, req + 1]`` is candidate ``i``'s occupation, competency and grade points for a job
-    requiring ``req``; region and pay are added per job. A job stops reading candidates at the
-    first whose bound is below its k-th score. ``top_key`` rows hold keys ``score << shift |
+    Candidates come in segments of one region (``seg_ptr``, ``seg_region``), each sorted by
+    ``ub`` (occupation, competency and grade points at the block's lowest requirement),
+    descending. ``A[i, req + 1]`` is candidate ``i``'s occupation, competency and grade points
+    for a job requiring ``req``. A job reads its own region's segment first, then the others;
+    a segment is left at the first candidate whose bound (``ub`` + the segment's region points +
+    full pay) is below the job's k-th score. ``top_key`` rows hold keys ``score << shift |
     (mask − seeker)``, −1 for an empty slot.
     """
     mask = (1 << shift) - 1
     k = top_key.shape[1]
+    n_seg = seg_region.shape[0]
     for b in range(top_key.shape[0]):
         top = top_key[b]
         nk, kmin = 0, 0
@@ -830,30 +839,38 @@ def _seekers_kernel(
                 if top[z] < top[kmin]:
                     kmin = z
         col, rj, pj = req[b] + 1, j_region[b], j_pay[b]
-        for i in range(cand.shape[0]):
-            if nk == k and ub[i] < (top[kmin] >> shift):
-                break
-            c = cand[i]
-            score = A[i, col] + region_pts[_region_tier(rj, s_region[c])] + _pay_point(s_pay[c], pj, w_pay)
-            key = (score << shift) | (mask - c)
-            if nk < k:
-                # empty slots hold -1 and sit anywhere: fill the first one
-                z = 0
-                while top[z] >= 0:
-                    z += 1
-                top[z] = key
-                nk += 1
-                if nk == k:
+        own = 0
+        while own < n_seg and seg_region[own] != rj:
+            own += 1
+        for step in range(-1, n_seg):
+            g = own if step < 0 else step
+            if g == n_seg or (step >= 0 and g == own):
+                continue
+            r_pts = region_pts[_region_tier(rj, seg_region[g])]
+            for i in range(seg_ptr[g], seg_ptr[g + 1]):
+                if nk == k and ub[i] + r_pts + w_pay < (top[kmin] >> shift):
+                    break
+                c = cand[i]
+                score = A[i, col] + r_pts + _pay_point(s_pay[c], pj, w_pay)
+                key = (score << shift) | (mask - c)
+                if nk < k:
+                    # empty slots hold -1 and sit anywhere: fill the first one
+                    z = 0
+                    while top[z] >= 0:
+                        z += 1
+                    top[z] = key
+                    nk += 1
+                    if nk == k:
+                        kmin = 0
+                        for z in range(1, k):
+                            if top[z] < top[kmin]:
+                                kmin = z
+                elif key > top[kmin]:
+                    top[kmin] = key
                     kmin = 0
                     for z in range(1, k):
                         if top[z] < top[kmin]:
                             kmin = z
-            elif key > top[kmin]:
-                top[kmin] = key
-                kmin = 0
-                for z in range(1, k):
-                    if top[z] < top[kmin]:
-                        kmin = z
 
 
 def _run(tasks: list, fn, n_jobs: int) -> list:
@@ -1288,14 +1305,16 @@ def match_seekers_for_jobs(
     regions: Sequence[int] | None = None,
     k: int = 10,
     weights: MatchWeights | None = None,
-    block_size: int = 256,
+    block_size: int = 4096,
     budget: int = 1 << 21,
     n_jobs: int | None = None,
     explain: bool = True,
 ) -> pl.DataFrame:
     """Top-k candidates (seekers) for every job; same score as :func:`match_jobs_for_seekers`.
 
-    Arguments are those of :func:`match_jobs_for_seekers` (``block_size`` counts jobs).
+    Arguments are those of :func:`match_jobs_for_seekers`; ``block_size`` counts jobs of one
+    occupation that share the candidate lists (results do not depend on it; bigger blocks build
+    the lists fewer times).
 
     Returns:
         One row per (job, seeker), ``rank`` 1..k by score then ``seeker_id``, columns as in
