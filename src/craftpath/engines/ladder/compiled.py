@@ -186,6 +186,14 @@ def _grouped(
     off = np.empty(mids.shape[0] + 1, dtype=np.int64)
     off[:-1] = np.searchsorted(owner, mids)
     off[-1] = owner.shape[0]
+    # the kernel trusts these offsets (no bounds checks): refuse anything validation should have caught
+    if (
+        owner.dtype != np.int64
+        or off[0] != 0
+        or bool((np.diff(off) < 0).any())
+        or (mids.shape[0] and not np.array_equal(np.repeat(mids, np.diff(off)), owner))
+    ):
+        raise ValueError("rows refer to members missing from the member list; validate the inputs first")
     return off, [
         _occ_ints(s[:, i + 1], seen) if s[:, i + 1].dtype == pl.Utf8 else _i64(s[:, i + 1].to_numpy())
         for i in range(len(cols))
@@ -225,6 +233,8 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
     tb = _tables(plan)
     as_of = (plan.as_of - _EPOCH).days
     members = inputs.members.select("member_id", _days(pl.col("birth_date")).alias("birth"))
+    if members["member_id"].null_count():
+        raise ValueError("member list has rows without member_id; validate the inputs first")
     mids = members["member_id"].to_numpy()
     if mids.shape[0] > 1 and not bool((mids[1:] > mids[:-1]).all()):
         members = members.unique("member_id", keep="first").sort("member_id")

@@ -128,6 +128,11 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "unknown_occupation_code": ("职业编码无法识别", "an occupation code is not recognised"),
     "unknown_diploma_kind": ("学历类型无法识别", "a diploma kind is not recognised"),
     "unknown_member": ("记录对应的会员不存在", "a record refers to a member who is not in the member list"),
+    "member_id_missing": ("会员名单中有一行没有会员编号", "a row of the member list has no member_id"),
+    "duplicate_member": (
+        "同一会员编号在会员名单中出现多次，只保留第一行",
+        "a member_id appears more than once in the member list; only its first row is kept",
+    ),
     "missing_date": ("必填日期为空", "a required date is empty"),
     "current_year_graduate_assumed": (
         "毕业日期为空，按应届毕业生计算",
@@ -235,7 +240,8 @@ def _with_birth(certificates: pl.DataFrame, members: pl.DataFrame) -> pl.DataFra
     """Certificates with their holder's birth date and 16th birthday (null for unknown members)."""
     people = members.select("member_id", "birth_date", pl.col("birth_date").dt.offset_by("16y").alias("_sixteen"))
     ids = people["member_id"].to_numpy()
-    if ids.shape[0] and bool((ids[1:] > ids[:-1]).all()):
+    sorted_members = ids.dtype == np.int64 and ids.shape[0] > 0 and bool((ids[1:] > ids[:-1]).all())
+    if sorted_members and not certificates["member_id"].null_count():
         # members in id order (the usual partition): look holders up by position, not by hashing
         held = certificates["member_id"].to_numpy()
         pos = np.minimum(np.searchsorted(ids, held), ids.shape[0] - 1)
@@ -266,7 +272,20 @@ def validate_inputs(
     """
     if on_bad_input not in ("error", "flag"):
         raise ValueError("on_bad_input must be 'error' or 'flag'")
-    known_members = inputs.members.select("member_id")
+    problems: list[Problem] = []
+    flags: list[pl.DataFrame] = []
+    members = inputs.members
+    missing_ids = int(members["member_id"].null_count())
+    if missing_ids:
+        problems.append(Problem("members", "member_id_missing", missing_ids, None))
+        members = members.filter(pl.col("member_id").is_not_null())
+    repeated = members.filter(pl.col("member_id").is_duplicated())
+    if repeated.height:
+        problems.append(Problem("members", "duplicate_member", repeated.height, repeated["member_id"][0]))
+        flags.append(repeated.select("member_id", pl.lit("duplicate_member").alias("flag")))
+        members = members.unique("member_id", keep="first", maintain_order=True)
+    inputs = replace(inputs, members=members)
+    known_members = members.select("member_id")
     occ_ok = pl.col("occupation_code").str.contains(OCCUPATION_PATTERN)
     if occupations is not None:
         occ_ok = occ_ok & pl.col("occupation_code").is_in(occupations.implode())
@@ -316,11 +335,11 @@ def validate_inputs(
             ],
         ),
     }
-    problems: list[Problem] = []
-    flags: list[pl.DataFrame] = []
     cleaned: dict[str, pl.DataFrame] = {}
     for name, (df, rules) in checks.items():
-        unknown_member = ~pl.col("member_id").is_in(known_members["member_id"].implode())
+        unknown_member = pl.col("member_id").is_null() | ~pl.col("member_id").is_in(
+            known_members["member_id"].implode()
+        )
         rules = [*rules, ("unknown_member", unknown_member)]
         # one counting pass; rows are only picked out for the rules that found something
         counts = df.select([r.fill_null(False).sum().alias(code) for code, r in rules]).row(0) if df.height else ()
@@ -333,7 +352,7 @@ def validate_inputs(
         for code, _ in found:
             hits = flagged.filter(pl.col(code))
             problems.append(Problem(name, code, hits.height, hits["member_id"][0]))
-            flags.append(hits.select("member_id", pl.lit(code).alias("flag")))
+            flags.append(hits.filter(pl.col("member_id").is_not_null()).select("member_id", pl.lit(code).alias("flag")))
             if code not in ASSUMPTIONS:
                 bad = bad | pl.col(code)
         cleaned[name] = df.filter(flagged.select(~bad)[:, 0])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 
 from craftpath.engines.ladder.evaluate import evaluate, evaluate_partitioned
-from craftpath.engines.ladder.inputs import LadderInputs
+from craftpath.engines.ladder.inputs import InputError, LadderInputs
 from craftpath.engines.ladder.reference import reference_evaluate
 from craftpath.engines.ladder.synthetic import synthetic_inputs
 from craftpath.engines.rules import load_rulebook
@@ -145,3 +146,45 @@ def test_agrees_with_reference_on_one_million_members() -> None:
     for first in range(1, 1_000_001, 100_000):
         inputs = synthetic_inputs(100_000, seed=first, as_of=as_of, first_id=first)
         _assert_same(evaluate(inputs, RULEBOOK, as_of), reference_evaluate(inputs, RULEBOOK, as_of))
+
+
+def _two_members(**extra: list[dict[str, Any]]) -> LadderInputs:
+    hist = [
+        {"member_id": 1, "occupation_code": "6-31-01-03", "start": dt.date(2023, 1, 1), "end": None},
+        {"member_id": 2, "occupation_code": "6-31-01-03", "start": dt.date(2010, 1, 1), "end": None},
+    ]
+    members = [{"member_id": 1, "birth_date": dt.date(1990, 1, 1)}, {"member_id": 2, "birth_date": dt.date(1985, 1, 1)}]
+    return LadderInputs.build(members=members + extra.get("members", []), histories=hist + extra.get("histories", []))
+
+
+def test_member_rows_without_id_are_refused_or_dropped() -> None:
+    as_of = dt.date(2024, 1, 1)
+    inputs = _two_members(members=[{"member_id": None, "birth_date": dt.date(1990, 1, 1)}])
+    with pytest.raises(InputError, match="member_id_missing"):
+        evaluate(inputs, RULEBOOK, as_of)
+    got = evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag")
+    assert set(got["member_id"].to_list()) == {1, 2}
+    _assert_same(got, evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag", engine="polars", sort=True))
+
+
+def test_records_without_member_id_never_count_for_someone_else() -> None:
+    as_of = dt.date(2024, 1, 1)
+    stray = {"member_id": None, "occupation_code": "4-01-02-01", "start": dt.date(2010, 1, 1), "end": None}
+    inputs = _two_members(histories=[stray])
+    with pytest.raises(InputError, match="unknown_member"):
+        evaluate(inputs, RULEBOOK, as_of)
+    got = evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag")
+    assert "4-01-02-01" not in got["occupation_code"].to_list()
+    _assert_same(got, reference_evaluate(_two_members(), RULEBOOK, as_of))
+
+
+def test_a_member_listed_twice_is_evaluated_once_and_flagged() -> None:
+    as_of = dt.date(2024, 1, 1)
+    inputs = _two_members(members=[{"member_id": 2, "birth_date": dt.date(1950, 1, 1)}])
+    with pytest.raises(InputError, match="duplicate_member"):
+        evaluate(inputs, RULEBOOK, as_of)
+    got = evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag")
+    assert got.filter(pl.col("member_id") == 2).height == got.filter(pl.col("member_id") == 1).height
+    assert got.filter(pl.col("member_id") == 2)["flags"].to_list()[0] == ["duplicate_member"]
+    _assert_same(got, reference_evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag"))
+    _assert_same(got, evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag", engine="polars", sort=True))
