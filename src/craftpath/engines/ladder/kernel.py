@@ -122,8 +122,10 @@ def _related(a: int, b: int, minor: bool, pairs: np.ndarray) -> bool:
     if pairs.shape[0] == 0:
         return False
     key = a * 100_000_000 + b
-    i = np.searchsorted(pairs, key)
-    return i < pairs.shape[0] and pairs[i] == key
+    for i in range(pairs.shape[0]):  # a handful of explicit pairs, sorted
+        if pairs[i] >= key:
+            return pairs[i] == key
+    return False
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
@@ -358,9 +360,11 @@ def run_kernel(
             book_at = np.searchsorted(occ_book, occ)  # the caller's table of occupation codes
             # the rulebook variant of this occupation
             v = 0
-            vi = np.searchsorted(var_occ, occ)
-            if vi < var_occ.shape[0] and var_occ[vi] == occ:
-                v = var_idx[vi]
+            for vi in range(var_occ.shape[0]):  # a few override occupations, sorted
+                if var_occ[vi] >= occ:
+                    if var_occ[vi] == occ:
+                        v = var_idx[vi]
+                    break
             t0 = max(current + 1, 1)
             for t in range(t0, _MAX_EXAM_GRADE + 1):
                 r_lo = vt_off[v * _MAX_EXAM_GRADE + t - 1]
