@@ -148,6 +148,23 @@ class MatchWeights:
     pay: int = 8_000
     scale: int = field(default=1000, repr=False)
 
+    def __post_init__(self) -> None:
+        # the exact pruning bounds rely on these: every part is a reward (never a penalty) and a
+        # closer occupation never earns less than a farther one
+        occ, region = tuple(self.occupation), tuple(self.region)
+        if len(occ) != 4 or len(region) != 5:
+            raise ValueError(
+                "MatchWeights: occupation 需要 4 个分值、region 需要 5 个分值 / occupation takes 4 values and region 5"
+            )
+        parts = [*occ, *region, self.competencies, self.grade, self.grade_step, self.pay]
+        if any(int(v) != v or v < 0 for v in parts):
+            raise ValueError("MatchWeights: 各项分值须为非负整数 / every weight must be a non-negative integer")
+        if list(occ) != sorted(occ):
+            raise ValueError(
+                "MatchWeights: 职业越接近分值不能越低 / occupation points must not fall as occupations get "
+                "closer (other ≤ medium group ≤ minor group ≤ same code)"
+            )
+
     def grade_table(self) -> np.ndarray:
         """``table[held + 1, required + 1]`` (held/required −1 = none)."""
         held = np.arange(-1, 8)[:, None]
@@ -160,6 +177,21 @@ class MatchWeights:
     @property
     def max_other(self) -> int:
         return max(self.region) + self.pay
+
+
+def _check_k(k: int) -> None:
+    if int(k) != k or k < 1:
+        raise ValueError(f"k 至少为 1 / k must be a whole number of at least 1, got {k!r}")
+
+
+_MAX_PAY = 1e9  # a month's pay above this is a data error, and would overflow the integer points
+
+
+def _plausible_pay(values: pl.Series) -> np.ndarray:
+    """Pay amounts as float64; missing, NaN or above ``_MAX_PAY`` → NaN (unknown)."""
+    pay = values.fill_null(float("nan")).to_numpy().astype(np.float64)
+    pay[~(pay <= _MAX_PAY)] = np.nan
+    return pay
 
 
 def _pay_points(expect: np.ndarray, pay: np.ndarray, full: int) -> np.ndarray:
@@ -370,7 +402,7 @@ def _prepare(
         medium_occ=medium_occ,
         seeker_ids=s["seeker_id"],
         s_region=_region_ints(s["region_code"], regions),
-        s_pay=s["pay_expectation"].fill_null(float("nan")).to_numpy().astype(np.float64),
+        s_pay=_plausible_pay(s["pay_expectation"]),
         e_ptr=e_ptr,
         e_occ=sox["_o"].to_numpy().astype(np.int64),
         e_grade=np.clip(e_grade, -1, 7),
@@ -379,7 +411,7 @@ def _prepare(
         j_occ=np.array([occ_index[c] for c in j["occupation_code"].to_list()], dtype=np.int64),
         j_req=np.clip(j["required_grade"].fill_null(-1).to_numpy().astype(np.int64), -1, 7),
         j_region=_region_ints(j["region_code"], regions),
-        j_pay=j["pay"].fill_null(float("nan")).to_numpy().astype(np.float64),
+        j_pay=_plausible_pay(j["pay"]),
         R=R,
         comp_ids=comp_ids,
         occ_comp=oc,
@@ -1113,6 +1145,7 @@ def match_jobs_for_seekers(
         competencies_required, flags`` and, with ``explain``, ``competencies_covered,
         competencies_missing, explanation_zh, explanation_en``.
     """
+    _check_k(k)
     p = _prepare(
         seekers,
         jobs,
@@ -1333,6 +1366,7 @@ def match_seekers_for_jobs(
         >>> r["flags"].to_list()[1]
         ['region_unknown', 'competencies_unlisted', 'pay_unknown']
     """
+    _check_k(k)
     p = _prepare(
         seekers,
         jobs,
@@ -1393,6 +1427,7 @@ def brute_force_matches(
         ``seeker_id, job_id, rank, score`` (``jobs_for_seekers``) or ``job_id, seeker_id, rank,
         score`` (``seekers_for_jobs``).
     """
+    _check_k(k)
     p = _prepare(
         seekers,
         jobs,

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -204,3 +205,51 @@ def test_unknown_pay_keeps_an_occupation_whose_known_pays_are_low() -> None:
     got = match_jobs_for_seekers(seekers, jobs, explain=False, **kw)
     assert got.select(CORE).equals(brute_force_matches(seekers, jobs, **kw))
     assert got.select("job_id", "score").rows() == [(2, 81.0)]
+
+
+def _tiny_market() -> tuple[pl.DataFrame, pl.DataFrame, dict[str, Any]]:
+    oc = pl.DataFrame({"occupation_code": ["6-31-01-03"], "competency_id": ["m#1"]})
+    seekers = pl.DataFrame(
+        {"seeker_id": [1, 2], "region_code": ["440305", "440306"], "pay_expectation": [8000.0, 9e12]}
+    )
+    so = pl.DataFrame({"seeker_id": [1, 2], "occupation_code": ["6-31-01-03", "6-31-01-03"], "grade": [3, 2]})
+    jobs = pl.DataFrame(
+        {
+            "job_id": [1, 2, 3],
+            "occupation_code": ["6-31-01-03", "6-31-01-03", "6-31-01-04"],
+            "required_grade": [3, None, 2],
+            "region_code": ["440305", "440306", "440305"],
+            "pay": [9000.0, 3e305, 7000.0],
+        }
+    )
+    return seekers, jobs, {"seeker_occupations": so, "occupation_competencies": oc}
+
+
+def test_weights_that_would_break_the_exact_bounds_are_refused() -> None:
+    for bad in (
+        {"grade": -1},
+        {"grade_step": -5},
+        {"pay": -8000},
+        {"occupation": (0, 30_000, 20_000, 35_000)},  # medium group above minor group
+        {"region": (6_000, 0, 4_000, 8_000)},  # four tiers instead of five
+    ):
+        with pytest.raises(ValueError, match="MatchWeights"):
+            MatchWeights(**bad)
+
+
+def test_k_below_one_is_refused_in_every_direction() -> None:
+    seekers, jobs, kw = _tiny_market()
+    for fn in (match_jobs_for_seekers, match_seekers_for_jobs, brute_force_matches):
+        with pytest.raises(ValueError, match="k must be"):
+            fn(seekers, jobs, k=0, **kw)
+
+
+def test_absurd_pay_counts_as_unknown_on_every_path() -> None:
+    seekers, jobs, kw = _tiny_market()
+    got = match_jobs_for_seekers(seekers, jobs, k=3, explain=False, **kw)
+    assert got.select(CORE).equals(brute_force_matches(seekers, jobs, k=3, **kw))
+    back = match_seekers_for_jobs(seekers, jobs, k=2, explain=False, **kw)
+    assert back.select(back.columns[:4]).equals(
+        brute_force_matches(seekers, jobs, k=2, direction="seekers_for_jobs", **kw)
+    )
+    assert "pay_unknown" in got.filter(pl.col("seeker_id") == 2)["flags"].to_list()[0]
