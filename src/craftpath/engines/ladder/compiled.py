@@ -297,7 +297,7 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
             h_off, h_occ, h_s, h_e, c_off, c_occ, c_grade, c_day, d_off, d_occ, d_kind, d_level, d_avail,
             a_off, a_occ, a_day, as_of, tb.years, tb.minor, tb.pairs, tb.var_occ, tb.var_idx, occ_book, tb.vt_off,
             tb.route_off, tb.cond_kind, tb.cond_years, tb.cond_grade, tb.cond_kmask, tb.cond_lmin, tb.cond_any,
-            tb.cond_yidx, tb.cond_slot, tb.n_slots, bits[_OVERLAP], o_member, o_occ, o_cur, o_tgt, o_elig, o_route,
+            tb.cond_yidx, tb.cond_slot, bits[_OVERLAP], o_member, o_occ, o_cur, o_tgt, o_elig, o_route,
             o_earliest, o_nitems, o_flags, o_items, counts,
         )  # fmt: skip
     rows, items = int(counts[0]), int(counts[1])

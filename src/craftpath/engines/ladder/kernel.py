@@ -244,7 +244,6 @@ def run_kernel(
     cond_any: np.ndarray,
     cond_yidx: np.ndarray,
     cond_slot: np.ndarray,
-    n_slots: int,
     overlap_bit: int,
     o_member: np.ndarray,
     o_occ: np.ndarray,
