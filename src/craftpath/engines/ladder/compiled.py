@@ -30,6 +30,9 @@ import polars as pl
 import pyarrow as pa
 
 from craftpath.engines.ladder import kernel as k
+
+# evaluate.py imports this module only inside a function, so importing it here is not circular
+from craftpath.engines.ladder.evaluate import RESULT_SCHEMA, _diploma_available
 from craftpath.engines.ladder.inputs import DIPLOMA_KINDS, LadderInputs
 from craftpath.engines.ladder.plan import MAX_EXAM_GRADE, Cond, Plan
 
@@ -228,8 +231,6 @@ def _list_column(name: str, offsets: np.ndarray, values: pl.Series) -> pl.Series
 
 def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     """Validated inputs and their flags → result rows sorted by member, occupation, target grade."""
-    from craftpath.engines.ladder.evaluate import RESULT_SCHEMA
-
     tb = _tables(plan)
     as_of = (plan.as_of - _EPOCH).days
     members = inputs.members.select("member_id", _days(pl.col("birth_date")).alias("birth"))
@@ -254,8 +255,6 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
     c_off, (c_occ, c_grade, c_day) = _grouped(
         inputs.certificates, mids, [_OCC, pl.col("grade").cast(pl.Int64), _days(pl.col("issued_on"))], seen
     )
-    from craftpath.engines.ladder.evaluate import _diploma_available
-
     d_off, (d_occ, d_kind, d_level, d_avail) = _grouped(
         inputs.diplomas,
         mids,
