@@ -23,6 +23,7 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,10 +34,10 @@ from craftpath.engines.ladder import kernel as k
 
 # evaluate.py imports this module only inside a function, so importing it here is not circular
 from craftpath.engines.ladder.evaluate import RESULT_SCHEMA, _diploma_available
-from craftpath.engines.ladder.inputs import DIPLOMA_KINDS, LadderInputs
+from craftpath.engines.ladder.inputs import ASSUMPTIONS, DIPLOMA_KINDS, HOW, LadderInputs, validate_inputs
 from craftpath.engines.ladder.plan import MAX_EXAM_GRADE, Cond, Plan
 
-__all__ = ["evaluate_compiled"]
+__all__ = ["evaluate_checked", "evaluate_compiled"]
 
 _EPOCH = dt.date(1970, 1, 1)
 _OVERLAP = "history_overlap_merged"
@@ -151,36 +152,42 @@ def _days(expr: pl.Expr) -> pl.Expr:
 
 
 _OCC = pl.col("occupation_code")
+_CODE = re.compile(r"\d-\d{2}-\d{2}-\d{2}")  # inputs.OCCUPATION_PATTERN, without Python's "$ before \n"
+_NULL_OCC, _BAD_OCC = -1, -2
 
 
-def _occ_ints(codes: pl.Series, seen: set[int]) -> np.ndarray:
-    """``"6-31-01-03"`` → ``6310103`` (null → -1), parsing each distinct code once; the
-    distinct codes are added to ``seen``."""
+def _occ_ints(codes: pl.Series, seen: set[int], known: frozenset[str] | None) -> np.ndarray:
+    """``"6-31-01-03"`` → ``6310103``, parsing each distinct code once; null → -1, a code that is
+    malformed or (with ``known``) not a known occupation → -2. Good codes are added to ``seen``."""
     cat = codes.cast(pl.Categorical)
     distinct = cat.drop_nulls().unique()
     if distinct.len() == 0:
-        return np.full(codes.len(), -1, dtype=np.int64)
+        return np.full(codes.len(), _NULL_OCC, dtype=np.int64)
     ids = distinct.to_physical().to_numpy().astype(np.int64)
-    lut = np.full(int(ids.max()) + 2, -1, dtype=np.int64)  # the last slot stands for null
-    values = [int(c.replace("-", "")) for c in distinct.cast(pl.Utf8).to_list()]
-    seen.update(values)
+    lut = np.full(int(ids.max()) + 2, _NULL_OCC, dtype=np.int64)  # the last slot stands for null
+    values = [
+        int(c.replace("-", "")) if _CODE.fullmatch(c) and (known is None or c in known) else _BAD_OCC
+        for c in distinct.cast(pl.Utf8).to_list()
+    ]
+    seen.update(v for v in values if v >= 0)
     lut[ids] = values
     phys = cat.to_physical().fill_null(lut.shape[0] - 1).to_numpy().astype(np.int64, copy=False)
     return lut[phys]
 
 
 def _grouped(
-    df: pl.DataFrame, mids: np.ndarray, cols: list[pl.Expr], seen: set[int]
-) -> tuple[np.ndarray, list[np.ndarray]]:
+    df: pl.DataFrame, mids: np.ndarray, cols: list[pl.Expr], seen: set[int], known: frozenset[str] | None
+) -> tuple[np.ndarray, list[np.ndarray]] | None:
     """Rows grouped by member → (CSR offsets over ``mids``, the columns as int64 arrays).
 
-    String columns are occupation codes and become integers (:func:`_occ_ints`).
-
-    Every row's member must be in ``mids`` (validation guarantees it). Rows already in member
-    order (a Parquet file written sorted, a partition of it) are not sorted again.
+    String columns are occupation codes and become integers (:func:`_occ_ints`). Rows already
+    in member order (a Parquet file written sorted, a partition of it) are not sorted again.
+    None when a row has no member or one missing from ``mids`` (validation reports those).
     """
     if df.height == 0:
         return np.zeros(mids.shape[0] + 1, dtype=np.int64), [np.empty(0, dtype=np.int64) for _ in cols]
+    if df["member_id"].null_count():
+        return None
     s = df.select(pl.col("member_id"), *cols)
     owner = s["member_id"].to_numpy()
     if owner.shape[0] > 1 and not bool((owner[1:] >= owner[:-1]).all()):
@@ -189,31 +196,120 @@ def _grouped(
     off = np.empty(mids.shape[0] + 1, dtype=np.int64)
     off[:-1] = np.searchsorted(owner, mids)
     off[-1] = owner.shape[0]
-    # the kernel trusts these offsets (no bounds checks): refuse anything validation should have caught
+    # the kernel trusts these offsets (no bounds checks): every row must belong to a listed member
     if (
         owner.dtype != np.int64
         or off[0] != 0
         or bool((np.diff(off) < 0).any())
         or (mids.shape[0] and not np.array_equal(np.repeat(mids, np.diff(off)), owner))
     ):
-        raise ValueError("rows refer to members missing from the member list; validate the inputs first")
+        return None
     return off, [
-        _occ_ints(s[:, i + 1], seen) if s[:, i + 1].dtype == pl.Utf8 else _i64(s[:, i + 1].to_numpy())
+        _occ_ints(s[:, i + 1], seen, known) if s[:, i + 1].dtype == pl.Utf8 else _i64(s[:, i + 1].to_numpy())
         for i in range(len(cols))
     ]
 
 
+@dataclass(frozen=True)
+class _Arrays:
+    """The input frames as member-grouped int64 arrays (CSR offsets per frame)."""
+
+    mids: np.ndarray
+    birth: np.ndarray
+    h: tuple[np.ndarray, ...]  # offsets, occupation, start, exclusive end
+    c: tuple[np.ndarray, ...]  # offsets, occupation, grade, issued
+    d: tuple[np.ndarray, ...]  # offsets, occupation, kind, assessed level, counts from, graduated missing
+    a: tuple[np.ndarray, ...]  # offsets, occupation, completed
+    occ_book: np.ndarray
+
+
+def _arrays(inputs: LadderInputs, plan: Plan, known: frozenset[str] | None, *, checked: bool) -> _Arrays | None:
+    """Group the frames by member. ``checked``: inputs came through :func:`validate_inputs`
+    (members are made unique and sorted; an inconsistency is a bug and raises). Otherwise None
+    as soon as the frames need validation's attention (unsorted or repeated members, records
+    without a listed member); the values themselves are checked by :func:`kernel.check_records`."""
+    members = inputs.members.select("member_id", _days(pl.col("birth_date")).alias("birth"))
+    if members["member_id"].null_count():
+        if not checked:
+            return None
+        raise ValueError("member list has rows without member_id; validate the inputs first")
+    mids = members["member_id"].to_numpy()
+    if mids.shape[0] > 1 and not bool((mids[1:] > mids[:-1]).all()):
+        if not checked:
+            return None
+        members = members.unique("member_id", keep="first").sort("member_id")
+        mids = members["member_id"].to_numpy()
+    seen: set[int] = set()
+    groups = (
+        _grouped(
+            inputs.histories,
+            mids,
+            [
+                _OCC,
+                _days(pl.col("start")),
+                (pl.col("end").cast(pl.Int32).cast(pl.Int64) + 1).fill_null(k.OPEN_END),
+            ],
+            seen,
+            known,
+        ),
+        _grouped(
+            inputs.certificates,
+            mids,
+            [_OCC, pl.col("grade").cast(pl.Int64).fill_null(-1), _days(pl.col("issued_on"))],
+            seen,
+            known,
+        ),
+        _grouped(
+            inputs.diplomas,
+            mids,
+            [
+                _OCC,
+                pl.col("kind")
+                .replace_strict({x: i for i, x in enumerate(DIPLOMA_KINDS)}, default=-1, return_dtype=pl.Int64)
+                .fill_null(-1),
+                pl.col("assessed_level").cast(pl.Int64).fill_null(-1),
+                _days(_diploma_available(plan.as_of)),
+                pl.col("graduated_on").is_null().cast(pl.Int64),
+            ],
+            seen,
+            known,
+        ),
+        _grouped(inputs.apprenticeships, mids, [_OCC, _days(pl.col("completed_on"))], seen, known),
+    )
+    if any(g is None for g in groups):
+        if not checked:
+            return None
+        raise ValueError("rows refer to members missing from the member list; validate the inputs first")
+    h, c, d, a = ((g[0], *g[1]) for g in groups if g is not None)
+    return _Arrays(
+        mids=mids,
+        birth=_i64(members["birth"].to_numpy()),
+        h=h,
+        c=c,
+        d=d,
+        a=a,
+        occ_book=np.array(sorted(seen), dtype=np.int64),
+    )
+
+
 def _flag_lists(masks: np.ndarray, codes: list[str]) -> pl.Series:
-    """Bit masks → lists of flag codes; most rows have none, so only flagged rows gather strings."""
-    bit = np.arange(len(codes), dtype=np.int64)
-    flagged = np.flatnonzero(masks)
-    hits = (masks[flagged, None] >> bit[None, :]) & 1  # rows × codes, only for flagged rows
-    lengths = np.zeros(masks.shape[0], dtype=np.int64)
-    lengths[flagged] = hits.sum(axis=1)
-    offsets = np.zeros(masks.shape[0] + 1, dtype=np.int64)
-    np.cumsum(lengths, out=offsets[1:])
-    which = np.nonzero(hits)[1]  # row-major: each row's codes in code order
-    return _list_column("flags", offsets, pl.Series(codes, dtype=pl.Utf8).gather(which))
+    """Bit masks → lists of flag codes (each distinct mask's list is spelt out once)."""
+    distinct, pos = _dense_unique(masks)
+    table = [[c for b, c in enumerate(codes) if m >> b & 1] for m in distinct.tolist()]
+    return _table_lists("flags", pos, table)
+
+
+def _table_lists(name: str, keys: np.ndarray, table: list[list[str]]) -> pl.Series:
+    """Row ``i`` gets the list ``table[keys[i]]``: one flat gather of strings, no list gathers."""
+    lengths = np.array([len(t) for t in table], dtype=np.int64)
+    starts = np.zeros(len(table), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    offsets = np.zeros(keys.shape[0] + 1, dtype=np.int64)
+    np.cumsum(lengths[keys], out=offsets[1:])
+    flat = np.empty(int(offsets[-1]), dtype=np.int64)
+    k.spell_lists(keys, starts, offsets, flat)
+    values = pl.Series([x for t in table for x in t], dtype=pl.Utf8)
+    return _list_column(name, offsets, values.gather(flat))
 
 
 def _i64(a: np.ndarray) -> np.ndarray:
@@ -229,48 +325,51 @@ def _list_column(name: str, offsets: np.ndarray, values: pl.Series) -> pl.Series
     return pl.Series(name, arr)
 
 
+def evaluate_checked(
+    inputs: LadderInputs, plan: Plan, *, on_bad_input: str = "error", occupations: pl.Series | None = None
+) -> pl.DataFrame:
+    """Validate and evaluate: the same result (and the same :class:`InputError`) as
+    :func:`validate_inputs` followed by :func:`evaluate_compiled`.
+
+    Inputs are first grouped and checked by the kernel against every validation rule; only when
+    something is wrong (or the member list is unsorted) do the frames go through
+    :func:`validate_inputs`, which names each problem. Clean bulk data, the usual case, so skips
+    a pass of string matching and joins.
+    """
+    if on_bad_input not in ("error", "flag"):
+        raise ValueError("on_bad_input must be 'error' or 'flag'")
+    known = None if occupations is None else frozenset(occupations.drop_nulls().cast(pl.Utf8).to_list())
+    arrays = _arrays(inputs, plan, known, checked=False)
+    if arrays is not None:
+        codes = sorted(ASSUMPTIONS)
+        bit = {c: 1 << i for i, c in enumerate(codes)}
+        fmask = np.zeros(arrays.mids.shape[0], dtype=np.int64)
+        h_off, h_occ, h_s, h_e = arrays.h
+        c_off, c_occ, c_grade, c_day = arrays.c
+        d_off, d_occ, d_kind, _, _, d_grad_null = arrays.d
+        _, a_occ, a_day = arrays.a
+        bad = k.check_records(
+            arrays.birth, h_off, h_occ, h_s, h_e, c_off, c_occ, c_grade, c_day, d_off, d_occ, d_kind,
+            d_grad_null, a_occ, a_day, (plan.as_of - _EPOCH).days, fmask,
+            bit["history_end_after_as_of"], bit["birth_date_missing"], bit["current_year_graduate_assumed"],
+            bit["diploma_specialty_unknown"],
+        )  # fmt: skip
+        how = inputs.certificates["how"]
+        if not bad and (how.null_count() == how.len() or bool(how.drop_nulls().is_in(list(HOW)).all())):
+            return _evaluate_arrays(arrays, fmask, codes, plan)
+    clean, flags = validate_inputs(inputs, plan.as_of, on_bad_input=on_bad_input, occupations=occupations)
+    return evaluate_compiled(clean, flags, plan)
+
+
 def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> pl.DataFrame:
     """Validated inputs and their flags → result rows sorted by member, occupation, target grade."""
-    tb = _tables(plan)
-    as_of = (plan.as_of - _EPOCH).days
-    members = inputs.members.select("member_id", _days(pl.col("birth_date")).alias("birth"))
-    if members["member_id"].null_count():
-        raise ValueError("member list has rows without member_id; validate the inputs first")
-    mids = members["member_id"].to_numpy()
-    if mids.shape[0] > 1 and not bool((mids[1:] > mids[:-1]).all()):
-        members = members.unique("member_id", keep="first").sort("member_id")
-        mids = members["member_id"].to_numpy()
+    arrays = _arrays(inputs, plan, None, checked=True)
+    assert arrays is not None  # checked=True raises instead
+    mids = arrays.mids
     n = mids.shape[0]
-    seen: set[int] = set()
-    h_off, (h_occ, h_s, h_e) = _grouped(
-        inputs.histories,
-        mids,
-        [
-            _OCC,
-            _days(pl.col("start")),
-            (pl.col("end").cast(pl.Int32).cast(pl.Int64) + 1).fill_null(k.OPEN_END),
-        ],
-        seen,
-    )
-    c_off, (c_occ, c_grade, c_day) = _grouped(
-        inputs.certificates, mids, [_OCC, pl.col("grade").cast(pl.Int64), _days(pl.col("issued_on"))], seen
-    )
-    d_off, (d_occ, d_kind, d_level, d_avail) = _grouped(
-        inputs.diplomas,
-        mids,
-        [
-            _OCC,
-            pl.col("kind").replace_strict({x: i for i, x in enumerate(DIPLOMA_KINDS)}, return_dtype=pl.Int64),
-            pl.col("assessed_level").cast(pl.Int64).fill_null(-1),
-            _days(_diploma_available(plan.as_of)),
-        ],
-        seen,
-    )
-    a_off, (a_occ, a_day) = _grouped(inputs.apprenticeships, mids, [_OCC, _days(pl.col("completed_on"))], seen)
-    occ_book = np.array(sorted(seen), dtype=np.int64)
     # flags: a bit per code, sorted like the lists they become
-    flag_codes = sorted(set(flags["flag"].unique().to_list()) | {_OVERLAP})
-    bits = {c: 1 << i for i, c in enumerate(flag_codes)}
+    codes = sorted(set(flags["flag"].unique().to_list()) | {_OVERLAP})
+    bits = {c: 1 << i for i, c in enumerate(codes)}
     fmask = np.zeros(n, dtype=np.int64)
     if flags.height:
         per = (
@@ -281,6 +380,19 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
         pos = np.searchsorted(mids, per["member_id"].to_numpy())
         ok = (pos < n) & (mids[np.minimum(pos, n - 1)] == per["member_id"].to_numpy()) if n else pos < 0
         fmask[pos[ok]] = per["m"].to_numpy()[ok]
+    return _evaluate_arrays(arrays, fmask, codes, plan)
+
+
+def _evaluate_arrays(arrays: _Arrays, fmask: np.ndarray, flag_codes: list[str], plan: Plan) -> pl.DataFrame:
+    """Run the kernel over grouped arrays; ``fmask`` holds each member's flags as bits of ``flag_codes``."""
+    tb = _tables(plan)
+    as_of = (plan.as_of - _EPOCH).days
+    mids, occ_book = arrays.mids, arrays.occ_book
+    n = mids.shape[0]
+    h_off, h_occ, h_s, h_e = arrays.h
+    c_off, c_occ, c_grade, c_day = arrays.c
+    d_off, d_occ, d_kind, d_level, d_avail, _ = arrays.d
+    a_off, a_occ, a_day = arrays.a
     # room for the upper bound of rows (a row per record and exam grade) and items
     records = np.diff(h_off) + np.diff(c_off) + np.diff(d_off) + np.diff(a_off)
     total_rows = int(records.sum()) * MAX_EXAM_GRADE
@@ -292,11 +404,11 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
     counts = np.zeros(2, np.int64)
     if n:
         k.run_kernel(
-            n, *_scratch(int(records.max()), tb), _i64(members["birth"].to_numpy()), fmask,
+            n, *_scratch(int(records.max()), tb), arrays.birth, fmask,
             h_off, h_occ, h_s, h_e, c_off, c_occ, c_grade, c_day, d_off, d_occ, d_kind, d_level, d_avail,
             a_off, a_occ, a_day, as_of, tb.years, tb.minor, tb.pairs, tb.var_occ, tb.var_idx, occ_book, tb.vt_off,
             tb.route_off, tb.cond_kind, tb.cond_years, tb.cond_grade, tb.cond_kmask, tb.cond_lmin, tb.cond_any,
-            tb.cond_yidx, tb.cond_slot, bits[_OVERLAP], o_member, o_occ, o_cur, o_tgt, o_elig, o_route,
+            tb.cond_yidx, tb.cond_slot, 1 << flag_codes.index(_OVERLAP), o_member, o_occ, o_cur, o_tgt, o_elig, o_route,
             o_earliest, o_nitems, o_flags, o_items, counts,
         )  # fmt: skip
     rows, items = int(counts[0]), int(counts[1])
@@ -310,7 +422,6 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
         dtype=pl.Utf8,
     )
     route_text = pl.Series(tb.route_ids or [""], dtype=pl.Utf8)
-    trace_table = pl.Series(tb.traces, dtype=pl.List(pl.Utf8))
     flag_col = _flag_lists(o_flags, flag_codes)
     offsets = np.zeros(o_nitems.shape[0] + 1, dtype=np.int64)
     np.cumsum(o_nitems, out=offsets[1:])
@@ -324,7 +435,7 @@ def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> 
             "route": route_text.gather(np.where(o_elig, o_route, 0)),
             "earliest_date": pl.Series(o_earliest, dtype=pl.Int64),
             "missing": _list_column("missing", offsets, _missing_values(o_items, tb)),
-            "trace": trace_table.gather(o_route + tb.n_variants),
+            "trace": _table_lists("trace", o_route + tb.n_variants, tb.traces),
             "flags": flag_col,
         }
     )

@@ -324,18 +324,6 @@ def _target_frame(
     )
 
 
-def _evaluate_clean(
-    inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, sort: bool = True, engine: str = "compiled"
-) -> pl.DataFrame:
-    if engine == "compiled":
-        from craftpath.engines.ladder.compiled import evaluate_compiled
-
-        return evaluate_compiled(inputs, flags, plan)  # always sorted by member, occupation, grade
-    if engine != "polars":
-        raise ValueError("engine must be 'compiled' or 'polars'")
-    return _evaluate_frames(inputs, flags, plan, sort=sort)
-
-
 def _evaluate_frames(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan, *, sort: bool = True) -> pl.DataFrame:
     """The same evaluation as joins and group-bys over whole frames (``engine="polars"``)."""
     as_of = plan.as_of
@@ -499,8 +487,20 @@ def evaluate(
         >>> r["target_grade"], r["eligible"], r["earliest_date"], r["missing"]
         (1, False, datetime.date(2025, 2, 28), ['years_in_occupation:0.8/1'])
     """
-    clean, flags = validate_inputs(inputs, as_of, on_bad_input=on_bad_input, occupations=occupations)
-    return _evaluate_clean(clean, flags, build_plan(rulebook, as_of), sort=sort, engine=engine)
+    return _validate_and_evaluate(inputs, build_plan(rulebook, as_of), on_bad_input, occupations, sort, engine)
+
+
+def _validate_and_evaluate(
+    inputs: LadderInputs, plan: Plan, on_bad_input: str, occupations: pl.Series | None, sort: bool, engine: str
+) -> pl.DataFrame:
+    if engine == "compiled":
+        from craftpath.engines.ladder.compiled import evaluate_checked
+
+        return evaluate_checked(inputs, plan, on_bad_input=on_bad_input, occupations=occupations)
+    if engine != "polars":
+        raise ValueError("engine must be 'compiled' or 'polars'")
+    clean, flags = validate_inputs(inputs, plan.as_of, on_bad_input=on_bad_input, occupations=occupations)
+    return _evaluate_frames(clean, flags, plan, sort=sort)
 
 
 def evaluate_partitioned(
@@ -565,8 +565,7 @@ def evaluate_partitioned(
 
     def one(part: dict[str, pl.DataFrame | pl.LazyFrame]) -> pl.DataFrame:
         built = LadderInputs.build(**{k: v.collect() if isinstance(v, pl.LazyFrame) else v for k, v in part.items()})
-        clean, flags = validate_inputs(built, as_of, on_bad_input=on_bad_input, occupations=occupations)
-        return _evaluate_clean(clean, flags, plan, sort=sort, engine=engine)
+        return _validate_and_evaluate(built, plan, on_bad_input, occupations, sort, engine)
 
     # partitions are read and evaluated ``workers`` at a time (Polars, NumPy and the compiled
     # kernel release the GIL); results come out in member order, at most workers + 1 in memory

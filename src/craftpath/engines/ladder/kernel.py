@@ -48,9 +48,11 @@ __all__ = [
     "NULL_DAY",
     "OPEN_END",
     "add_years_days",
+    "check_records",
     "civil_from_days",
     "days_from_civil",
     "run_kernel",
+    "spell_lists",
 ]
 
 NULL_DAY = -(2**62)
@@ -464,3 +466,75 @@ def run_kernel(
             o_flags[r] = flags
     counts[0] = row
     counts[1] = item
+
+
+@nb.njit(cache=True, nogil=True)
+def spell_lists(keys: np.ndarray, starts: np.ndarray, offsets: np.ndarray, flat: np.ndarray) -> None:
+    """Row ``i`` holds list ``keys[i]`` of a table stored flat from ``starts``: write the flat
+    positions of its items at ``flat[offsets[i]:offsets[i + 1]]``."""
+    for i in range(keys.shape[0]):
+        s = starts[keys[i]]
+        for j in range(offsets[i + 1] - offsets[i]):
+            flat[offsets[i] + j] = s + j
+
+
+@nb.njit(cache=True, nogil=True)
+def check_records(
+    birth: np.ndarray,
+    h_off: np.ndarray,
+    h_occ: np.ndarray,
+    h_s: np.ndarray,
+    h_e: np.ndarray,
+    c_off: np.ndarray,
+    c_occ: np.ndarray,
+    c_grade: np.ndarray,
+    c_day: np.ndarray,
+    d_off: np.ndarray,
+    d_occ: np.ndarray,
+    d_kind: np.ndarray,
+    d_grad_null: np.ndarray,
+    a_occ: np.ndarray,
+    a_day: np.ndarray,
+    as_of: int,
+    fmask: np.ndarray,
+    bit_end_after: int,
+    bit_no_birth: int,
+    bit_graduate: int,
+    bit_specialty: int,
+) -> int:
+    """The value rules of ``inputs.validate_inputs`` over grouped arrays: count the records it
+    would refuse, and set the flags of the assumptions it would make in ``fmask``.
+
+    Occupation codes come as integers: -1 null, -2 malformed or unknown. Diploma kinds: -1
+    unknown. Grades: -1 null. A history end is stored exclusive (day after the last).
+    """
+    bad = 0
+    for m in range(h_off.shape[0] - 1):
+        for j in range(h_off[m], h_off[m + 1]):
+            s = h_s[j]
+            e = h_e[j]
+            if s == NULL_DAY or h_occ[j] < 0 or s > as_of or (e != OPEN_END and e <= s):
+                bad += 1
+            elif e != OPEN_END and e - 1 > as_of:
+                fmask[m] |= bit_end_after
+        sixteen = add_years_days(birth[m], 16)
+        for j in range(c_off[m], c_off[m + 1]):
+            day = c_day[j]
+            if day == NULL_DAY or c_grade[j] < 0 or c_grade[j] > 7 or c_occ[j] < 0 or day > as_of:
+                bad += 1
+            elif birth[m] == NULL_DAY:
+                fmask[m] |= bit_no_birth
+            elif day < sixteen:
+                bad += 1
+        for j in range(d_off[m], d_off[m + 1]):
+            if d_kind[j] < 0 or d_occ[j] == -2:
+                bad += 1
+            else:
+                if d_occ[j] == -1:
+                    fmask[m] |= bit_specialty
+                if d_grad_null[j]:
+                    fmask[m] |= bit_graduate
+    for j in range(a_occ.shape[0]):
+        if a_day[j] == NULL_DAY or a_occ[j] < 0:
+            bad += 1
+    return bad

@@ -188,3 +188,97 @@ def test_a_member_listed_twice_is_evaluated_once_and_flagged() -> None:
     assert got.filter(pl.col("member_id") == 2)["flags"].to_list()[0] == ["duplicate_member"]
     _assert_same(got, reference_evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag"))
     _assert_same(got, evaluate(inputs, RULEBOOK, as_of, on_bad_input="flag", engine="polars", sort=True))
+
+
+def _set(frame: pl.DataFrame, row: int, **values: Any) -> pl.DataFrame:
+    """``frame`` with ``values`` written into row ``row`` (types kept)."""
+    return frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == row).then(pl.lit(v, dtype=frame.schema[c])).otherwise(pl.col(c)).alias(c)
+        for c, v in values.items()
+    )
+
+
+_AS_OF = dt.date(2025, 6, 30)
+_CORRUPTIONS: dict[str, tuple[str, dict[str, Any]]] = {
+    "history without start": ("histories", {"start": None}),
+    "malformed occupation": ("histories", {"occupation_code": "6-31-1-03"}),
+    "occupation with a trailing newline": ("histories", {"occupation_code": "6-31-01-03\n"}),
+    "history without occupation": ("histories", {"occupation_code": None}),
+    "history ending before it starts": ("histories", {"start": dt.date(2020, 1, 2), "end": dt.date(2020, 1, 1)}),
+    "history starting after as_of": ("histories", {"start": dt.date(2025, 7, 1), "end": None}),
+    "history ending after as_of (assumption)": (
+        "histories",
+        {"start": dt.date(2020, 1, 1), "end": dt.date(2026, 1, 2)},
+    ),
+    "certificate without date": ("certificates", {"issued_on": None}),
+    "grade out of range": ("certificates", {"grade": 9}),
+    "grade missing": ("certificates", {"grade": None}),
+    "unknown way of award": ("certificates", {"how": "bought"}),
+    "certificate after as_of": ("certificates", {"issued_on": dt.date(2025, 7, 1)}),
+    "certificate before age 16": ("certificates", {"issued_on": dt.date(1960, 1, 1)}),
+    "certificate with malformed occupation": ("certificates", {"occupation_code": "63101003"}),
+    "unknown diploma kind": ("diplomas", {"kind": "diploma_mill"}),
+    "diploma without kind": ("diplomas", {"kind": None}),
+    "diploma with malformed specialty": ("diplomas", {"occupation_code": "x-31-01-03"}),
+    "diploma without specialty (assumption)": ("diplomas", {"occupation_code": None}),
+    "diploma without graduation date (assumption)": ("diplomas", {"graduated_on": None}),
+    "apprenticeship without date": ("apprenticeships", {"completed_on": None}),
+    "apprenticeship with malformed occupation": ("apprenticeships", {"occupation_code": "apprentice"}),
+    "record of an unknown member": ("histories", {"member_id": 10_000_000}),
+    "record without member": ("certificates", {"member_id": None}),
+    "member without birth date (assumption)": ("members", {"birth_date": None}),
+    "member without id": ("members", {"member_id": None}),
+    "member listed twice": ("members", {"member_id": 1}),
+}
+
+
+@pytest.mark.parametrize("case", list(_CORRUPTIONS))
+def test_quick_check_lets_no_bad_row_through(case: str) -> None:
+    """The compiled engine checks clean-looking inputs on its grouped arrays and only sends the
+    rest through ``validate_inputs``; whatever is wrong, it must give exactly what validation
+    followed by evaluation gives (validation's flags and dropped rows, or its error)."""
+    from craftpath.engines.ladder.compiled import evaluate_checked, evaluate_compiled
+    from craftpath.engines.ladder.inputs import validate_inputs
+    from craftpath.engines.ladder.plan import build_plan
+
+    frame, values = _CORRUPTIONS[case]
+    base = synthetic_inputs(200, seed=31, as_of=_AS_OF, first_id=1)
+    # the target row: the first record of a member who holds a certificate and has result rows
+    target = getattr(base, frame)
+    holders = base.certificates.join(evaluate(base, RULEBOOK, _AS_OF).select("member_id").unique(), on="member_id")
+    row = int(target.with_row_index().filter(pl.col("member_id").is_in(holders["member_id"].implode()))["index"][0])
+    member = values.get("member_id", target["member_id"][row])
+    inputs = LadderInputs(**(base.frames() | {frame: _set(target, row, **values)}))
+    plan = build_plan(RULEBOOK, _AS_OF)
+    for mode in ("error", "flag"):
+        try:
+            expected = evaluate_compiled(*validate_inputs(inputs, _AS_OF, on_bad_input=mode), plan)
+        except InputError as exc:
+            message = str(exc)
+            with pytest.raises(InputError) as got_exc:
+                evaluate_checked(inputs, plan, on_bad_input=mode)
+            assert str(got_exc.value) == message
+            continue
+        _assert_same(evaluate_checked(inputs, plan, on_bad_input=mode), expected)
+        if mode == "flag" and member is not None and member < 10_000_000:  # the member carries a flag either way
+            flagged = evaluate_checked(inputs, plan, on_bad_input=mode).filter(pl.col("member_id") == member)
+            assert flagged["flags"].list.len().max(), case
+
+
+def test_quick_check_respects_the_list_of_known_occupations() -> None:
+    from craftpath.engines.ladder.compiled import evaluate_checked
+
+    inputs = synthetic_inputs(100, seed=32, as_of=_AS_OF)
+    plan_args = (RULEBOOK, _AS_OF)
+    known = pl.concat([f["occupation_code"] for f in (inputs.histories, inputs.certificates)]).drop_nulls().unique()
+    assert evaluate(inputs, *plan_args, occupations=known).height > 0
+    one_less = known.filter(known != inputs.histories["occupation_code"][0])
+    with pytest.raises(InputError, match="unknown_occupation_code"):
+        evaluate(inputs, *plan_args, occupations=one_less)
+    from craftpath.engines.ladder.plan import build_plan
+
+    flagged = evaluate_checked(inputs, build_plan(*plan_args), on_bad_input="flag", occupations=one_less)
+    assert flagged.height > 0
+    assert inputs.histories["occupation_code"][0] not in flagged["occupation_code"].to_list()
+    first = inputs.histories["member_id"][0]
+    assert "unknown_occupation_code" in flagged.filter(pl.col("member_id") == first)["flags"].explode().to_list()
