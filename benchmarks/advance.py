@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2025, 6, 30))
     ap.add_argument("--data-dir", type=Path, default=None, help="reuse/keep generated Parquet here")
     ap.add_argument("--engine", choices=("compiled", "polars"), default="compiled")
+    ap.add_argument("--workers", type=int, default=None, help="partitions evaluated at once (default: 2 threads)")
     args = ap.parse_args(argv)
     rb = load_rulebook()
     print(
@@ -105,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = eligible = 0
     t0, c0 = time.perf_counter(), time.process_time()
     parts = evaluate_partitioned(
-        lazy, rb, args.as_of, partition_size=args.partition, engine=args.engine, presorted=True
+        lazy, rb, args.as_of, partition_size=args.partition, engine=args.engine, presorted=True, workers=args.workers
     )
     for part in parts:
         rows += part.height

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -397,10 +398,8 @@ def _evaluate_arrays(arrays: _Arrays, fmask: np.ndarray, flag_codes: list[str], 
     records = np.diff(h_off) + np.diff(c_off) + np.diff(d_off) + np.diff(a_off)
     total_rows = int(records.sum()) * MAX_EXAM_GRADE
     per_row = max(tb.max_conds, 1)
-    buf = np.empty((8, total_rows), np.int64)
+    buf, o_elig, o_items = _buffers(total_rows, per_row)
     o_member, o_occ, o_cur, o_tgt, o_route, o_earliest, o_nitems, o_flags = buf
-    o_elig = np.empty(total_rows, np.bool_)
-    o_items = np.empty(total_rows * per_row, np.int64)
     counts = np.zeros(2, np.int64)
     if n:
         k.run_kernel(
@@ -463,6 +462,25 @@ def _missing_values(items: np.ndarray, tb: _Tables) -> pl.Series:
             c, x = divmod(key, k.KEY_SPAN)
             texts.append(_missing_text(tb.conds[c], None if x == k.NO_NUMBER else x))
     return pl.Series(texts, dtype=pl.Utf8).gather(pos)
+
+
+_LOCAL = threading.local()
+_KEEP_BYTES = 512 * 2**20  # fits the bound of a 100,000-member partition (~240 MB)
+
+
+def _buffers(rows: int, per_row: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The kernel's output arrays, kept per thread and reused by its next partition.
+
+    Fresh arrays of this size cost as much to map and clear as the kernel's own work; reusing
+    them is safe because every result column is built as a copy (gathers, casts, cumsums).
+    """
+    held = getattr(_LOCAL, "buffers", None)
+    if held is None or held[0].shape[1] < rows or held[2].shape[0] < rows * per_row:
+        room = rows + rows // 4
+        held = (np.empty((8, room), np.int64), np.empty(room, np.bool_), np.empty(room * per_row, np.int64))
+        # a partition's worth is kept; one huge unpartitioned call does not pin its memory
+        _LOCAL.buffers = held if room * (9 + 8 * per_row) <= _KEEP_BYTES else None
+    return held[0][:, :rows], held[1][:rows], held[2][: rows * per_row]
 
 
 def _scratch(records: int, tb: _Tables) -> list[np.ndarray]:

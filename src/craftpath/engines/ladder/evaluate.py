@@ -546,7 +546,14 @@ def evaluate_partitioned(
     lazy = {k: (v.lazy() if isinstance(v, pl.DataFrame) else v) for k, v in frames.items()}
     # partition boundaries from the sorted member ids, so every partition holds
     # ``partition_size`` members however sparse the ids are
-    ids = lazy["members"].select(pl.col("member_id").unique().sort()).collect()["member_id"]
+    if presorted:  # in order already: drop repeats without hashing every id (the cursor checks the order)
+        ids = lazy["members"].select("member_id").collect()["member_id"]
+        if ids.is_sorted() and not ids.null_count():
+            ids = ids.filter(ids.ne_missing(ids.shift(1)))
+        else:
+            ids = ids.unique().sort()
+    else:
+        ids = lazy["members"].select(pl.col("member_id").unique().sort()).collect()["member_id"]
     if ids.len() == 0:
         return
     starts = ids.gather_every(partition_size).to_list()
