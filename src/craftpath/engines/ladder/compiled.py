@@ -293,22 +293,26 @@ def _arrays(inputs: LadderInputs, plan: Plan, known: frozenset[str] | None, *, c
     )
 
 
-def _flag_lists(masks: np.ndarray, codes: list[str]) -> pl.Series:
-    """Bit masks → lists of flag codes (each distinct mask's list is spelt out once)."""
-    distinct, pos = _dense_unique(masks)
+def _flag_lists(masks: np.ndarray, member_masks: np.ndarray, codes: list[str], overlap: int) -> pl.Series:
+    """Row flag bit masks → lists of flag codes. A row's mask is its member's input flags, plus
+    the overlap bit, so the distinct masks come from the members (few rows, few values)."""
+    seen = _dense_unique(member_masks)[0] if member_masks.shape[0] else np.zeros(1, dtype=np.int64)
+    distinct = np.unique(np.concatenate([seen, seen | overlap]))
+    keys = np.empty(masks.shape[0], dtype=np.int64)
+    if k.mask_keys(masks, distinct, keys):
+        raise AssertionError("a row's flags are not its member's flags")
     table = [[c for b, c in enumerate(codes) if m >> b & 1] for m in distinct.tolist()]
-    return _table_lists("flags", pos, table)
+    return _table_lists("flags", keys, table)
 
 
-def _table_lists(name: str, keys: np.ndarray, table: list[list[str]]) -> pl.Series:
-    """Row ``i`` gets the list ``table[keys[i]]``: one flat gather of strings, no list gathers."""
+def _table_lists(name: str, keys: np.ndarray, table: list[list[str]], shift: int = 0) -> pl.Series:
+    """Row ``i`` gets the list ``table[keys[i] + shift]``: one flat gather of strings, no list gathers."""
     lengths = np.array([len(t) for t in table], dtype=np.int64)
     starts = np.zeros(len(table), dtype=np.int64)
     np.cumsum(lengths[:-1], out=starts[1:])
-    offsets = np.zeros(keys.shape[0] + 1, dtype=np.int64)
-    np.cumsum(lengths[keys], out=offsets[1:])
-    flat = np.empty(int(offsets[-1]), dtype=np.int64)
-    k.spell_lists(keys, starts, offsets, flat)
+    offsets = np.empty(keys.shape[0] + 1, dtype=np.int64)
+    flat = np.empty(k.list_offsets(keys, shift, lengths, offsets), dtype=np.int64)
+    k.spell_lists(keys, shift, starts, offsets, flat)
     values = pl.Series([x for t in table for x in t], dtype=pl.Utf8)
     return _list_column(name, offsets, values.gather(flat))
 
@@ -421,29 +425,28 @@ def _evaluate_arrays(arrays: _Arrays, fmask: np.ndarray, flag_codes: list[str], 
         dtype=pl.Utf8,
     )
     route_text = pl.Series(tb.route_ids or [""], dtype=pl.Utf8)
-    flag_col = _flag_lists(o_flags, flag_codes)
+    flag_col = _flag_lists(o_flags, fmask, flag_codes, 1 << flag_codes.index(_OVERLAP))
     offsets = np.zeros(o_nitems.shape[0] + 1, dtype=np.int64)
     np.cumsum(o_nitems, out=offsets[1:])
-    raw = pl.DataFrame(
+    no_date = o_earliest == k.NULL_DAY
+    return pl.DataFrame(
         {
             "member_id": pl.Series(mids[o_member], dtype=pl.Int64),
             "occupation_code": occ_text.gather(o_occ),
-            "current_grade": pl.Series(o_cur, dtype=pl.Int8),
-            "target_grade": pl.Series(o_tgt, dtype=pl.Int8),
+            # nulls are set while building (Arrow validity masks), not by a second pass over the frame
+            "current_grade": pl.Series(pa.array(o_cur.astype(np.int8), mask=o_cur < 0)),
+            "target_grade": pl.Series(o_tgt.astype(np.int8)),
             "eligible": pl.Series(o_elig, dtype=pl.Boolean),
-            "route": route_text.gather(np.where(o_elig, o_route, 0)),
-            "earliest_date": pl.Series(o_earliest, dtype=pl.Int64),
+            "route": route_text.gather(pl.Series(pa.array(o_route.astype(np.uint32), mask=~o_elig))),
+            "earliest_date": pl.Series(
+                pa.array(np.where(no_date, 0, o_earliest).astype(np.int32), type=pa.date32(), mask=no_date)
+            ),
             "missing": _list_column("missing", offsets, _missing_values(o_items, tb)),
-            "trace": _table_lists("trace", o_route + tb.n_variants, tb.traces),
+            "trace": _table_lists("trace", o_route, tb.traces, shift=tb.n_variants),
             "flags": flag_col,
-        }
+        },
+        schema=RESULT_SCHEMA,
     )
-    null_day = pl.col("earliest_date") == k.NULL_DAY
-    return raw.with_columns(
-        pl.when(pl.col("current_grade") >= 0).then(pl.col("current_grade")).alias("current_grade"),
-        pl.when(pl.col("eligible")).then(pl.col("route")).alias("route"),
-        pl.when(~null_day).then(pl.col("earliest_date")).cast(pl.Int32).cast(pl.Date).alias("earliest_date"),
-    ).select(list(RESULT_SCHEMA))
 
 
 def _missing_values(items: np.ndarray, tb: _Tables) -> pl.Series:

@@ -543,7 +543,11 @@ def evaluate_partitioned(
     frames: dict[str, pl.DataFrame | pl.LazyFrame] = dict(
         inputs.frames() if isinstance(inputs, LadderInputs) else inputs
     )
-    lazy = {k: (v.lazy() if isinstance(v, pl.DataFrame) else v) for k, v in frames.items()}
+    lazy = {k: (v.lazy() if isinstance(v, pl.DataFrame) else v) for k, v in frames.items() if k != "awards"}
+    # the grade evaluation reads no awards and only these member columns: skip decoding the rest
+    lazy["members"] = lazy["members"].select(
+        c for c in ("member_id", "birth_date") if c in lazy["members"].collect_schema().names()
+    )
     # partition boundaries from the sorted member ids, so every partition holds
     # ``partition_size`` members however sparse the ids are
     if presorted:  # in order already: drop repeats without hashing every id (the cursor checks the order)

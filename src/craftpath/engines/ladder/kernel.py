@@ -51,6 +51,8 @@ __all__ = [
     "check_records",
     "civil_from_days",
     "days_from_civil",
+    "list_offsets",
+    "mask_keys",
     "run_kernel",
     "spell_lists",
 ]
@@ -469,13 +471,43 @@ def run_kernel(
 
 
 @nb.njit(cache=True, nogil=True)
-def spell_lists(keys: np.ndarray, starts: np.ndarray, offsets: np.ndarray, flat: np.ndarray) -> None:
-    """Row ``i`` holds list ``keys[i]`` of a table stored flat from ``starts``: write the flat
-    positions of its items at ``flat[offsets[i]:offsets[i + 1]]``."""
+def list_offsets(keys: np.ndarray, shift: int, lengths: np.ndarray, offsets: np.ndarray) -> int:
+    """Row ``i`` holds list ``keys[i] + shift`` of a table whose lists have ``lengths``: write the
+    rows' list offsets (``keys.shape[0] + 1`` of them) and return the number of items."""
+    total = 0
+    offsets[0] = 0
     for i in range(keys.shape[0]):
-        s = starts[keys[i]]
+        total += lengths[keys[i] + shift]
+        offsets[i + 1] = total
+    return total
+
+
+@nb.njit(cache=True, nogil=True)
+def spell_lists(keys: np.ndarray, shift: int, starts: np.ndarray, offsets: np.ndarray, flat: np.ndarray) -> None:
+    """Row ``i`` holds list ``keys[i] + shift`` of a table stored flat from ``starts``: write the
+    flat positions of its items at ``flat[offsets[i]:offsets[i + 1]]``."""
+    for i in range(keys.shape[0]):
+        s = starts[keys[i] + shift]
         for j in range(offsets[i + 1] - offsets[i]):
             flat[offsets[i] + j] = s + j
+
+
+@nb.njit(cache=True, nogil=True)
+def mask_keys(masks: np.ndarray, distinct: np.ndarray, keys: np.ndarray) -> int:
+    """``keys[i]``: the position of ``masks[i]`` in ``distinct`` (a short list), -1 if absent;
+    return how many were absent."""
+    absent = 0
+    n = distinct.shape[0]
+    for i in range(masks.shape[0]):
+        m = masks[i]
+        j = 0
+        while j < n and distinct[j] != m:
+            j += 1
+        if j == n:
+            absent += 1
+            j = -1
+        keys[i] = j
+    return absent
 
 
 @nb.njit(cache=True, nogil=True)
