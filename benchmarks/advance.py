@@ -24,7 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import polars as pl
+# the same allocator setting as the `craftpath advance` command (see craftpath.cli.BATCH_ALLOCATOR)
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:60000,muzzy_decay_ms:60000")
+
+import polars as pl  # reads the setting above when it loads
 
 from craftpath.engines.ladder.evaluate import evaluate, evaluate_partitioned
 from craftpath.engines.ladder.reference import reference_evaluate

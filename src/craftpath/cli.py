@@ -69,12 +69,23 @@ def _offline(name: str) -> Callable[[list[str]], int] | None:
     return None
 
 
+# Batch commands allocate and free a partition's worth of columns over and over. Polars'
+# allocator (jemalloc) hands freed pages back to the system within seconds by default, so every
+# partition faults its memory in again; keeping freed pages for a minute made a 10M-member
+# `advance` run about 6% faster and halved its system time. Read when Polars loads, so it is set
+# before anything imports it; an explicit setting in the environment wins.
+BATCH_COMMANDS = {"advance", "match", "whatif", "generate", "code-occupations"}
+BATCH_ALLOCATOR = ("_RJEM_MALLOC_CONF", "dirty_decay_ms:60000,muzzy_decay_ms:60000")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in {"-h", "--help", "help"}:
         print(USAGE)
         return 0 if args else 2
     name, rest = args[0], args[1:]
+    if name in BATCH_COMMANDS and "polars" not in sys.modules:
+        os.environ.setdefault(*BATCH_ALLOCATOR)
     offline = _offline(name)
     if offline is not None:
         return offline(rest)
