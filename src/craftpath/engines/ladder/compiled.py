@@ -154,26 +154,69 @@ def _days(expr: pl.Expr) -> pl.Expr:
 
 _OCC = pl.col("occupation_code")
 _CODE = re.compile(r"\d-\d{2}-\d{2}-\d{2}")  # inputs.OCCUPATION_PATTERN, without Python's "$ before \n"
-_NULL_OCC, _BAD_OCC = -1, -2
+_NULL_OCC, _BAD_OCC = k.OCC_NULL, k.OCC_BAD
 
 
 def _occ_ints(codes: pl.Series, seen: set[int], known: frozenset[str] | None) -> np.ndarray:
-    """``"6-31-01-03"`` → ``6310103``, parsing each distinct code once; null → -1, a code that is
-    malformed or (with ``known``) not a known occupation → -2. Good codes are added to ``seen``."""
-    cat = codes.cast(pl.Categorical)
-    distinct = cat.drop_nulls().unique()
-    if distinct.len() == 0:
-        return np.full(codes.len(), _NULL_OCC, dtype=np.int64)
-    ids = distinct.to_physical().to_numpy().astype(np.int64)
-    lut = np.full(int(ids.max()) + 2, _NULL_OCC, dtype=np.int64)  # the last slot stands for null
-    values = [
-        int(c.replace("-", "")) if _CODE.fullmatch(c) and (known is None or c in known) else _BAD_OCC
-        for c in distinct.cast(pl.Utf8).to_list()
-    ]
-    seen.update(v for v in values if v >= 0)
-    lut[ids] = values
-    phys = cat.to_physical().fill_null(lut.shape[0] - 1).to_numpy().astype(np.int64, copy=False)
-    return lut[phys]
+    """``"6-31-01-03"`` → ``6310103``; null → -1, a code that is malformed or (with ``known``)
+    not a known occupation → -2. Good codes are added to ``seen``.
+
+    Codes are parsed from the Arrow string views in compiled code (no hashing of strings); only
+    codes that may hold non-ASCII digits are matched in Python, once per distinct string.
+    """
+    arr = codes.to_arrow(compat_level=pl.CompatLevel.newest())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    out = np.empty(len(arr), dtype=np.int64)
+    if len(arr) == 0:
+        return out
+    if arr.type != pa.string_view():  # not what Polars hands out today; parse by hand
+        out[:] = [_occ_text_int(c, known) for c in arr.to_pylist()]
+    else:
+        validity, views = arr.buffers()[:2]
+        assert views is not None
+        known_ints = _known_ints(known)
+        unparsed = k.parse_codes(
+            np.frombuffer(views, dtype=np.uint8),
+            arr.offset,
+            np.frombuffer(validity, dtype=np.uint8) if validity is not None else np.zeros(1, dtype=np.uint8),
+            validity is not None,
+            known_ints,
+            known is not None,
+            out,
+        )
+        if unparsed:
+            at = np.flatnonzero(out == k.OCC_UNPARSED)
+            texts = codes.gather(at).to_list()
+            lut = {c: _occ_text_int(c, known) for c in set(texts)}
+            out[at] = [lut[c] for c in texts]
+    marks = _marks()
+    found = np.empty(min(out.shape[0], marks.shape[0]), dtype=np.int64)
+    n = k.distinct_codes(out, marks, found, 0)
+    marks[found[:n]] = 0
+    seen.update(found[:n].tolist())
+    return out
+
+
+def _occ_text_int(code: str | None, known: frozenset[str] | None) -> int:
+    if code is None:
+        return _NULL_OCC
+    return int(code.replace("-", "")) if _CODE.fullmatch(code) and (known is None or code in known) else _BAD_OCC
+
+
+def _known_ints(known: frozenset[str] | None) -> np.ndarray:
+    """The ASCII codes of ``known`` as sorted integers (a non-ASCII spelling is a different code)."""
+    if known is None:
+        return np.zeros(0, dtype=np.int64)
+    return np.array(sorted({int(c.replace("-", "")) for c in known if c.isascii() and _CODE.fullmatch(c)}), np.int64)
+
+
+def _marks() -> np.ndarray:
+    """A per-thread byte per possible code (``d-dd-dd-dd`` < 10**7), all clear between uses."""
+    marks = getattr(_LOCAL, "marks", None)
+    if marks is None:
+        marks = _LOCAL.marks = np.zeros(10**7, dtype=np.uint8)
+    return marks
 
 
 def _grouped(

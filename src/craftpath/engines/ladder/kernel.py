@@ -46,13 +46,18 @@ __all__ = [
     "NO_NUMBER",
     "NO_ROUTE_KEY",
     "NULL_DAY",
+    "OCC_BAD",
+    "OCC_NULL",
+    "OCC_UNPARSED",
     "OPEN_END",
     "add_years_days",
     "check_records",
     "civil_from_days",
     "days_from_civil",
+    "distinct_codes",
     "list_offsets",
     "mask_keys",
+    "parse_codes",
     "run_kernel",
     "spell_lists",
 ]
@@ -65,6 +70,7 @@ NO_NUMBER = KEY_SPAN - 1
 BIG_KEY = 2**40
 BIG_SPAN = 2**24
 NO_ROUTE_KEY = -1
+OCC_NULL, OCC_BAD, OCC_UNPARSED = -1, -2, -3  # parse_codes: null, malformed or unknown, left to Python
 _MAX_EXAM_GRADE = 5
 _DAYS_PER_YEAR = 365.25
 _NONE = -1  # a missing-condition code without a number
@@ -570,3 +576,67 @@ def check_records(
         if a_day[j] == NULL_DAY or a_occ[j] < 0:
             bad += 1
     return bad
+
+
+@nb.njit(cache=True, nogil=True, error_model="numpy")
+def parse_codes(
+    views: np.ndarray,
+    offset: int,
+    validity: np.ndarray,
+    has_validity: bool,
+    known: np.ndarray,
+    check_known: bool,
+    out: np.ndarray,
+) -> int:
+    """Occupation codes straight from an Arrow string-view array: ``"6-31-01-03"`` → ``6310103``.
+
+    ``views`` is the array's view buffer as bytes (16 per string; strings of up to 12 bytes
+    are stored inside their view), ``offset`` the array's offset, ``validity`` its validity
+    bitmap. A code is exactly ``d-dd-dd-dd``; in ASCII that is 10 bytes, so other lengths are
+    malformed (:data:`OCC_BAD`) unless they may hold non-ASCII digits, which are left to the
+    caller (:data:`OCC_UNPARSED`, returned as a count). Null → :data:`OCC_NULL`; with
+    ``check_known``, a code not in the sorted ``known`` → :data:`OCC_BAD`.
+    """
+    unparsed = 0
+    for i in range(out.shape[0]):
+        j = offset + i
+        if has_validity and not (validity[j >> 3] >> (j & 7)) & 1:
+            out[i] = OCC_NULL
+            continue
+        b = 16 * j
+        length = views[b] | (views[b + 1] << 8) | (views[b + 2] << 16) | (np.int64(views[b + 3]) << 24)
+        if length != 10:
+            if 10 < length <= 31:  # seven digits of up to 4 bytes each and three dashes
+                out[i] = OCC_UNPARSED
+                unparsed += 1
+            else:
+                out[i] = OCC_BAD
+            continue
+        value = 0
+        ok = True
+        for p in range(10):
+            c = int(views[b + 4 + p])
+            if p == 1 or p == 4 or p == 7:
+                ok = ok and c == 45  # "-"
+            elif 48 <= c <= 57:
+                value = value * 10 + (c - 48)
+            else:
+                ok = False
+        if ok and check_known:
+            at = np.searchsorted(known, value)
+            ok = at < known.shape[0] and known[at] == value
+        out[i] = value if ok else OCC_BAD
+    return unparsed
+
+
+@nb.njit(cache=True, nogil=True)
+def distinct_codes(codes: np.ndarray, mark: np.ndarray, found: np.ndarray, n_found: int) -> int:
+    """Append the good codes (>= 0) of ``codes`` not yet marked to ``found`` (from ``n_found``),
+    marking them; return the new count. The caller clears the marks of ``found`` afterwards."""
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        if c >= 0 and not mark[c]:
+            mark[c] = 1
+            found[n_found] = c
+            n_found += 1
+    return n_found

@@ -282,3 +282,35 @@ def test_quick_check_respects_the_list_of_known_occupations() -> None:
     assert inputs.histories["occupation_code"][0] not in flagged["occupation_code"].to_list()
     first = inputs.histories["member_id"][0]
     assert "unknown_occupation_code" in flagged.filter(pl.col("member_id") == first)["flags"].explode().to_list()
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "６-31-01-03",  # full-width digit: a Unicode digit, accepted like validation's pattern accepts it
+        "6-31-01-0３",
+        "6-31-01-03 ",
+        "6—31-01-03",
+        "6-31-01",
+        "",
+        "6-31-01-03-01",
+        "6-31-01-03 (lathe operator)",  # longer than a string view holds inline
+        "6a31-01-03",
+    ],
+)
+def test_odd_occupation_codes_are_read_like_validation_reads_them(code: str) -> None:
+    from craftpath.engines.ladder.compiled import evaluate_checked, evaluate_compiled
+    from craftpath.engines.ladder.inputs import validate_inputs
+    from craftpath.engines.ladder.plan import build_plan
+
+    base = synthetic_inputs(60, seed=33, as_of=_AS_OF)
+    row = 4
+    histories = _set(base.histories, row, occupation_code=code)
+    # a slice of a longer frame: the string views start at an offset
+    padded = pl.concat([base.histories.head(7), histories]).slice(7)
+    plan = build_plan(RULEBOOK, _AS_OF)
+    for frame in (histories, padded):
+        inputs = LadderInputs(**(base.frames() | {"histories": frame}))
+        for known in (None, pl.concat([base.histories["occupation_code"], pl.Series([code])]).unique()):
+            expected = evaluate_compiled(*validate_inputs(inputs, _AS_OF, on_bad_input="flag", occupations=known), plan)
+            _assert_same(evaluate_checked(inputs, plan, on_bad_input="flag", occupations=known), expected)
