@@ -23,8 +23,10 @@ Examples:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -374,7 +376,12 @@ def _list_column(name: str, offsets: np.ndarray, values: pl.Series) -> pl.Series
 
 
 def evaluate_checked(
-    inputs: LadderInputs, plan: Plan, *, on_bad_input: str = "error", occupations: pl.Series | None = None
+    inputs: LadderInputs,
+    plan: Plan,
+    *,
+    on_bad_input: str = "error",
+    occupations: pl.Series | None = None,
+    workers: int | None = None,
 ) -> pl.DataFrame:
     """Validate and evaluate: the same result (and the same :class:`InputError`) as
     :func:`validate_inputs` followed by :func:`evaluate_compiled`.
@@ -383,30 +390,88 @@ def evaluate_checked(
     something is wrong (or the member list is unsorted) do the frames go through
     :func:`validate_inputs`, which names each problem. Clean bulk data, the usual case, so skips
     a pass of string matching and joins.
+
+    Large inputs (more than :data:`SLICE` members, in id order) are cut
+    into member slices evaluated ``workers`` at a time (default 2) in threads: smaller arrays stay
+    in cache and the kernel runs without the GIL. If any slice needs validation, the whole input
+    goes through :func:`validate_inputs` as one, so problems are counted and reported as a whole.
     """
     if on_bad_input not in ("error", "flag"):
         raise ValueError("on_bad_input must be 'error' or 'flag'")
     known = None if occupations is None else frozenset(occupations.drop_nulls().cast(pl.Utf8).to_list())
-    arrays = _arrays(inputs, plan, known, checked=False)
-    if arrays is not None:
-        codes = sorted(ASSUMPTIONS)
-        bit = {c: 1 << i for i, c in enumerate(codes)}
-        fmask = np.zeros(arrays.mids.shape[0], dtype=np.int64)
-        h_off, h_occ, h_s, h_e = arrays.h
-        c_off, c_occ, c_grade, c_day = arrays.c
-        d_off, d_occ, d_kind, _, _, d_grad_null = arrays.d
-        _, a_occ, a_day = arrays.a
-        bad = k.check_records(
-            arrays.birth, h_off, h_occ, h_s, h_e, c_off, c_occ, c_grade, c_day, d_off, d_occ, d_kind,
-            d_grad_null, a_occ, a_day, (plan.as_of - _EPOCH).days, fmask,
-            bit["history_end_after_as_of"], bit["birth_date_missing"], bit["current_year_graduate_assumed"],
-            bit["diploma_specialty_unknown"],
-        )  # fmt: skip
-        how = inputs.certificates["how"]
-        if not bad and (how.null_count() == how.len() or bool(how.drop_nulls().is_in(list(HOW)).all())):
-            return _evaluate_arrays(arrays, fmask, codes, plan)
+    slices = _member_slices(inputs) if inputs.members.height > SLICE else None
+    if slices is not None:
+        n_workers = max(1, workers if workers is not None else min(2, os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=n_workers) as pool:
+            parts = list(pool.map(lambda part: _evaluate_if_clean(part, plan, known), slices))
+        if all(p is not None for p in parts):
+            return pl.concat([p for p in parts if p is not None], rechunk=False)
+    else:
+        out = _evaluate_if_clean(inputs, plan, known)
+        if out is not None:
+            return out
     clean, flags = validate_inputs(inputs, plan.as_of, on_bad_input=on_bad_input, occupations=occupations)
     return evaluate_compiled(clean, flags, plan)
+
+
+SLICE = 100_000  # members per slice of a large input (as evaluate_partitioned's default partition)
+
+
+def _member_slices(inputs: LadderInputs) -> list[LadderInputs] | None:
+    """Consecutive member-id ranges of ``SLICE`` members, each frame cut by position (records
+    sorted by member first where they are not); None unless members are unique and in id order
+    and no record lacks a member id (validation deals with those)."""
+    ids = inputs.members["member_id"]
+    mids = ids.to_numpy()
+    if ids.null_count() or mids.dtype != np.int64 or not bool((mids[1:] > mids[:-1]).all()):
+        return None
+    bounds = mids[SLICE::SLICE]
+    frames = {}
+    cuts = {}
+    for name, frame in inputs.frames().items():
+        if name == "members":
+            frames[name], cuts[name] = frame, np.arange(SLICE, mids.shape[0], SLICE)
+            continue
+        owner = frame["member_id"]
+        if owner.null_count():
+            return None
+        if not owner.is_sorted():
+            frame = frame.sort("member_id")
+            owner = frame["member_id"]
+        frames[name], cuts[name] = frame, np.searchsorted(owner.to_numpy(), bounds)
+    out = []
+    for i in range(bounds.shape[0] + 1):
+        part = {}
+        for name, frame in frames.items():
+            lo = 0 if i == 0 else int(cuts[name][i - 1])
+            hi = frame.height if i == bounds.shape[0] else int(cuts[name][i])
+            part[name] = frame.slice(lo, hi - lo)
+        out.append(LadderInputs(**part))
+    return out
+
+
+def _evaluate_if_clean(inputs: LadderInputs, plan: Plan, known: frozenset[str] | None) -> pl.DataFrame | None:
+    """Evaluate when the kernel's checks find nothing for validation to report; else None."""
+    arrays = _arrays(inputs, plan, known, checked=False)
+    if arrays is None:
+        return None
+    codes = sorted(ASSUMPTIONS)
+    bit = {c: 1 << i for i, c in enumerate(codes)}
+    fmask = np.zeros(arrays.mids.shape[0], dtype=np.int64)
+    h_off, h_occ, h_s, h_e = arrays.h
+    c_off, c_occ, c_grade, c_day = arrays.c
+    d_off, d_occ, d_kind, _, _, d_grad_null = arrays.d
+    _, a_occ, a_day = arrays.a
+    bad = k.check_records(
+        arrays.birth, h_off, h_occ, h_s, h_e, c_off, c_occ, c_grade, c_day, d_off, d_occ, d_kind,
+        d_grad_null, a_occ, a_day, (plan.as_of - _EPOCH).days, fmask,
+        bit["history_end_after_as_of"], bit["birth_date_missing"], bit["current_year_graduate_assumed"],
+        bit["diploma_specialty_unknown"],
+    )  # fmt: skip
+    how = inputs.certificates["how"]
+    if bad or not (how.null_count() == how.len() or bool(how.drop_nulls().is_in(list(HOW)).all())):
+        return None
+    return _evaluate_arrays(arrays, fmask, codes, plan)
 
 
 def evaluate_compiled(inputs: LadderInputs, flags: pl.DataFrame, plan: Plan) -> pl.DataFrame:

@@ -314,3 +314,38 @@ def test_odd_occupation_codes_are_read_like_validation_reads_them(code: str) -> 
         for known in (None, pl.concat([base.histories["occupation_code"], pl.Series([code])]).unique()):
             expected = evaluate_compiled(*validate_inputs(inputs, _AS_OF, on_bad_input="flag", occupations=known), plan)
             _assert_same(evaluate_checked(inputs, plan, on_bad_input="flag", occupations=known), expected)
+
+
+def test_large_inputs_are_evaluated_in_member_slices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above two slices, members are cut into id ranges evaluated in threads: same rows, and a
+    problem anywhere is reported for the whole input, as if it had not been cut."""
+    from craftpath.engines.ladder import compiled
+    from craftpath.engines.ladder.inputs import validate_inputs
+    from craftpath.engines.ladder.plan import build_plan
+
+    plan = build_plan(RULEBOOK, _AS_OF)
+    inputs = synthetic_inputs(700, seed=34, as_of=_AS_OF)  # diplomas and apprenticeships not in member order
+    whole = compiled.evaluate_checked(inputs, plan)
+    monkeypatch.setattr(compiled, "SLICE", 64)
+    assert len(compiled._member_slices(inputs) or []) == 11
+    sliced = compiled.evaluate_checked(inputs, plan)
+    assert sliced.n_chunks() > 1  # it was cut
+    _assert_same(sliced, whole)
+    _assert_same(sliced, reference_evaluate(inputs, RULEBOOK, _AS_OF))
+    # a record of an unknown member and a bad date in two different slices
+    bad = LadderInputs(
+        **(
+            inputs.frames()
+            | {
+                "histories": _set(_set(inputs.histories, 10, member_id=100_000), 1500, start=dt.date(2030, 1, 1)),
+            }
+        )
+    )
+    with pytest.raises(InputError) as whole_error:
+        validate_inputs(bad, _AS_OF)
+    message = str(whole_error.value)
+    with pytest.raises(InputError) as got:
+        compiled.evaluate_checked(bad, plan)
+    assert str(got.value) == message
+    flagged = compiled.evaluate_checked(bad, plan, on_bad_input="flag")
+    _assert_same(flagged, compiled.evaluate_compiled(*validate_inputs(bad, _AS_OF, on_bad_input="flag"), plan))
