@@ -71,3 +71,29 @@ def test_list_query_counts_do_not_grow(market: Market) -> None:
         do_register_seeker(market.cast.staff_a, member)
     assert _queries(staff, "/jobs/seekers/") == seekers_before
     assert _queries(staff, "/jobs/openings/") == openings_before
+
+
+def test_withdrawn_consent_stops_matching_everywhere_staff_look(market: Market) -> None:
+    """A seeker who withdraws consent stays on the caseload (placements are still tracked) but
+    is no longer matched: not on the caseload, the seeker page or the API."""
+    from craftpath.jobs import matching
+    from craftpath.jobs.models import JobSeeker
+    from tests.jobs.conftest import AS_OF
+
+    seeker = market.seeker_a
+    assert matching.jobs_for_seekers(JobSeeker.objects.filter(pk=seeker.pk), AS_OF)[seeker.pk]
+    Member.objects.filter(pk=seeker.member_id).update(consent_job_matching=False)
+    assert matching.jobs_for_seekers(JobSeeker.objects.filter(pk=seeker.pk), AS_OF) == {}
+    staff = client_for(market.cast.staff_a)
+    page = staff.get(f"/jobs/seekers/{seeker.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已撤回岗位匹配同意" in page
+    assert "数控车工" not in page  # the opening that was its best match
+    staff.cookies["django_language"] = "en"
+    page = staff.get(f"/jobs/seekers/{seeker.public_id}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "withdrawn consent to job matching" in page
+    response = staff.get(f"/api/jobs/seekers/{seeker.public_id}/matches")
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["code"] == "jobs.no_consent"
+    caseload = staff.get("/jobs/seekers/?status=active").content.decode()
+    assert seeker.member.name in caseload
+    assert "数控车工" not in caseload

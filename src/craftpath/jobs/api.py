@@ -209,6 +209,8 @@ def candidates(request: HttpRequest, public_id: str, k: int = 10) -> list[dict[s
 @router.get("/seekers/{public_id}/matches", response=list[JobMatchOut], summary="Best openings for a job seeker")
 def seeker_matches(request: HttpRequest, public_id: str, k: int = 10) -> list[dict[str, Any]]:
     seeker = access_seeker_by_public_id(request.user, public_id)
+    if not seeker.member.consent_job_matching:
+        raise ProblemError(Problem("jobs.no_consent"))
     rows = matching.jobs_for_seekers(JobSeeker.objects.filter(pk=seeker.pk), queries.today(), k=_k(k))
     return [_job_match(r) for r in rows.get(seeker.pk, [])]
 

@@ -93,9 +93,14 @@ def _attach_openings(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def jobs_for_seekers(seekers: QuerySet[JobSeeker], as_of: dt.date, k: int = 3) -> dict[int, list[dict[str, Any]]]:
-    """Top-k openings per seeker pk (for the caseload list)."""
+    """Top-k openings per seeker pk (for the caseload list).
+
+    Only seekers who consent to job matching now are matched: consent may be withdrawn after
+    registering, and from then on nobody (staff included) gets matches computed for them.
+    """
     out: dict[int, list[dict[str, Any]]] = {}
-    for r in _attach_openings(match_frame_for_seekers(seekers, as_of, k)):
+    consenting = seekers.filter(member__consent_job_matching=True)
+    for r in _attach_openings(match_frame_for_seekers(consenting, as_of, k)):
         out.setdefault(r["seeker_id"], []).append(r)
     return out
 

@@ -127,7 +127,11 @@ def seekers(request: HttpRequest) -> HttpResponse:
     run = _latest_run(user)
     top: dict[int, list[dict[str, Any]]] = {}
     if run is not None:
-        for row in MatchRow.objects.filter(run=run, seeker_id__in=ids, rank__lte=3).select_related("opening"):
+        # a stored run predates any later withdrawal of consent: show only those who consent now
+        stored = MatchRow.objects.filter(
+            run=run, seeker_id__in=ids, rank__lte=3, seeker__member__consent_job_matching=True
+        ).select_related("opening")
+        for row in stored:
             top.setdefault(row.seeker_id, []).append({"opening": row.opening, "score": row.score})
     else:
         live = matching.jobs_for_seekers(JobSeeker.objects.filter(pk__in=ids), queries.today(), k=3)
