@@ -412,6 +412,7 @@ class Coder:
         self.min_confidence = min_confidence
         self.query_cache = False  # look queries up in the cache (evaluation only)
         self.static = static
+        self._low: tuple[int, dict[str, tuple[np.ndarray, np.ndarray]]] | None = None
         self.k_neighbours = _K_NEIGHBOURS
         self.temp_ngram = 0.1
         self.temp_emb = 0.02
@@ -788,9 +789,45 @@ class Coder:
         np.add.at(vote, (rows[ok], leaf[ok]), w.ravel()[ok])
         np.add.at(gvote, (rows, grp), w.ravel())
 
-    def _emb(self, qvec: np.ndarray) -> dict[str, Any]:
+    def _static_emb(self, queries: Sequence[str]) -> dict[str, Any]:
+        """:meth:`_emb` for the distilled vectors, computed in the map's low-rank space.
+
+        Equal to ``self._emb(self.static.embed(queries))`` up to rounding, about 3× fewer
+        multiplications for the products with the name, title and definition vectors.
+        """
+        assert self.static is not None
+        Z, inv = self.static.embed_low(queries)
+        key = id(self.static)
+        if self._low is None or self._low[0] != key:
+            assert self.static is not None
+            mats = {
+                "alias": self.E_alias,
+                "title": self.E_title,
+                "desc": self.E_desc,
+                "centroid": self.E_centroid,
+            }
+            if self.emb_softmax is not None:
+                mats["softmax"] = self.emb_softmax.E.T
+            self._low = (key, {k: self.static.project(m) for k, m in mats.items()})
+        proj = self._low[1]
+
+        def dot(name: str) -> np.ndarray:
+            P, m = proj[name]
+            return (Z @ P + m) * inv[:, None]
+
+        return self._emb(np.zeros((len(queries), 0), np.float32), dot)
+
+    def _emb(self, qvec: np.ndarray, dot: Any = None) -> dict[str, Any]:
+        if dot is None:
+            mats = {"alias": self.E_alias, "title": self.E_title, "desc": self.E_desc, "centroid": self.E_centroid}
+            if self.emb_softmax is not None:
+                mats["softmax"] = self.emb_softmax.E.T
+
+            def dot(name: str) -> np.ndarray:
+                return np.asarray(qvec @ mats[name].T, dtype=np.float32)
+
         b, n_leaf = qvec.shape[0], len(self.codes)
-        s_alias = qvec @ self.E_alias.T
+        s_alias = dot("alias")
         emb_name = np.maximum.reduceat(s_alias, self.alias_starts, axis=1)
         emb_max = np.zeros((b, n_leaf), np.float32)
         emb_vote = np.zeros((b, n_leaf), np.float32)
@@ -798,12 +835,12 @@ class Coder:
         nbrs = np.zeros((b, 0), np.int64)
         nsim = np.zeros((b, 0), np.float32)
         if len(self.titles):
-            s_title = qvec @ self.E_title.T
+            s_title = dot("title")
             nbrs = _topk_idx(s_title, self.k_neighbours)
             nsim = np.take_along_axis(s_title, nbrs, axis=1)
             self._votes(nbrs, nsim, self.temp_emb, emb_max, emb_vote, gvote)
         # e5 cosines crowd into 0.7-1.0: rescale so that 0.75 → 0 and 1 → 1.
-        emb_desc = qvec @ self.E_desc.T
+        emb_desc = dot("desc")
         feats = {
             "emb_name": np.clip((emb_name - 0.75) * 4.0, 0.0, None),
             "emb_desc": np.clip((emb_desc - 0.75) * 4.0, 0.0, None),
@@ -811,8 +848,8 @@ class Coder:
             "emb_knn_vote": emb_vote,
             "emb_group_vote": gvote[:, self.leaf_group],
             "rr_emb": _rr(emb_name),
-            "emb_centroid": np.clip((qvec @ self.E_centroid.T - 0.75) * 4.0, 0.0, None),
-            "emb_lr": _log_prob_feature(self.emb_softmax.logits(qvec))
+            "emb_centroid": np.clip((dot("centroid") - 0.75) * 4.0, 0.0, None),
+            "emb_lr": _log_prob_feature(dot("softmax") @ self.emb_softmax.W + self.emb_softmax.b)
             if self.emb_softmax is not None
             else np.zeros((b, n_leaf), np.float32),
         }
@@ -853,7 +890,7 @@ class Coder:
             prob = np.zeros((len(queries), len(self.codes)), np.float32)
             conf = np.zeros(len(queries), np.float32)
             if len(qs):
-                static = self._emb(self.static.embed([queries[i] for i in qs]))
+                static = self._static_emb([queries[i] for i in qs])
                 if len(qs) == len(queries):
                     feats = {**cheap["feats"], **static["feats"]}
                 else:

@@ -111,6 +111,9 @@ class StaticEmbedder:
         self.basis = basis.astype(np.float32)  # rank × dim
         self.mean = mean.astype(np.float32)  # dim
         self._G: np.ndarray | None = None
+        self._Ms: np.ndarray | None = None
+        self._gram = np.zeros((0, 0), np.float32)
+        self._bm = np.zeros(0, np.float32)
 
     @property
     def dim(self) -> int:
@@ -168,6 +171,28 @@ class StaticEmbedder:
         """Unit vectors (texts × dim); texts without a known gram give zero vectors."""
         counts = self.vocab.counts([[t] for t in texts])
         return self.embed_counts(counts)
+
+    def embed_low(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The same vectors as :meth:`embed`, factored: ``(Z, inv)`` with vector = ``(Z @ basis + mean) * inv``.
+
+        ``Z`` is (texts × rank); ``inv`` is 1 / the norm (0 for texts without a known gram).
+        Products with fixed matrices are then cheaper in the rank-dimensional space.
+        """
+        X = tfidf_rows(self.vocab.counts([[t] for t in texts]), self.idf)
+        if self._Ms is None:
+            self._Ms = self.M.astype(np.float32) * self.scale[:, None]
+            self._gram = self.basis @ self.basis.T
+            self._bm = self.basis @ self.mean
+        Z = np.asarray(X @ self._Ms, dtype=np.float32)
+        sq = ((Z @ self._gram) * Z).sum(axis=1) + 2.0 * (Z @ self._bm) + float(self.mean @ self.mean)
+        inv = 1.0 / np.sqrt(np.maximum(sq, 1e-12))
+        inv[np.diff(X.indptr) == 0] = 0.0
+        Z[inv == 0] = 0.0
+        return Z, inv.astype(np.float32)
+
+    def project(self, E: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(basis @ E.T, mean @ E.T)``: products of :meth:`embed_low` codes with the rows of ``E``."""
+        return (self.basis @ E.T).astype(np.float32), (self.mean @ E.T).astype(np.float32)
 
     def embed_counts(self, counts: sp.csr_matrix) -> np.ndarray:
         X = tfidf_rows(counts, self.idf)

@@ -115,7 +115,7 @@ def cv_features(
             cand_full[rows], X_full[rows] = coder.candidates(feats, FULL_FEATURES)
             if coder.static is not None and cand_dist is not None and X_dist is not None:
                 feats = dict(cheap["feats"])
-                feats.update(coder._emb(coder.static.embed(qs))["feats"])
+                feats.update(coder._static_emb(qs)["feats"])
                 cand_dist[rows], X_dist[rows] = coder.candidates(feats, FULL_FEATURES)
     return CVFeatures(
         cand_cheap,

