@@ -38,6 +38,7 @@ from .linear import SoftmaxModel, fit_softmax
 from .ngrams import Vocabulary, analyze, idf, tfidf_rows
 from .normalize import has_content, normalize_name, pick_title_text, title_segments
 from .ranker import GbmRanker, softmax_rows, top_candidates
+from .topk import topk_idx
 
 __all__ = [
     "CHEAP_FEATURES",
@@ -316,11 +317,8 @@ def _col(frame: pl.DataFrame, name: str) -> list[str]:
 
 
 def _topk_idx(m: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k largest entries per row, sorted descending."""
-    k = min(k, m.shape[1])
-    part = np.argpartition(-m, k - 1, axis=1)[:, :k]
-    order = np.take_along_axis(m, part, axis=1).argsort(axis=1)[:, ::-1]
-    return np.take_along_axis(part, order, axis=1)
+    """Indices of the k largest entries per row, sorted descending (ties: lower index first)."""
+    return topk_idx(m, k)
 
 
 def _rr(m: np.ndarray, k: int = _TOP_RR) -> np.ndarray:
