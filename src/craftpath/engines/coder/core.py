@@ -129,14 +129,21 @@ class RankerWeights:
     calib_dist: tuple[float, float] = (1.0, 0.0)
     gbm: dict[str, GbmRanker] = field(default_factory=dict)
     calib_gbm: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # Per mode: the linear ranker's top probability below which the trees re-rank a query
+    # (absent: the trees rank every query). Fitted with the trees (see ``evaluation``).
+    tree_below: dict[str, float] = field(default_factory=dict)
 
     def linear(self, mode: str) -> np.ndarray:
         w = {"cheap": self.cheap, "full": self.full, "dist": self.dist}[mode]
         return self.full if w is None else w
 
     def calibration(self, mode: str) -> tuple[float, float]:
-        if mode in self.gbm:
+        """Platt parameters of the ranker that scores a mode's queries (the trees' when they rank all)."""
+        if mode in self.gbm and mode not in self.tree_below:
             return self.calib_gbm.get(mode, (1.0, 0.0))
+        return self.linear_calibration(mode)
+
+    def linear_calibration(self, mode: str) -> tuple[float, float]:
         return {"cheap": self.calib_cheap, "full": self.calib_full, "dist": self.calib_dist}[mode]
 
     def has(self, mode: str) -> bool:
@@ -144,9 +151,36 @@ class RankerWeights:
 
     def probabilities(self, mode: str, X: np.ndarray) -> np.ndarray:
         """Softmax over the shortlist of each query (``X``: queries × candidates × features)."""
+        return self.rank(mode, X)[0]
+
+    def rank(self, mode: str, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Probabilities over the shortlist, calibrated confidence, and which queries the trees ranked.
+
+        Without trees, or for queries whose linear top probability is at least the mode's
+        ``tree_below``, the linear ranker decides; the other queries are re-ranked by the
+        trees (over the linear ranker's best ``top`` candidates when that is set), and their
+        confidence comes from the trees' calibration.
+        """
         g = self.gbm.get(mode)
-        if g is None:
-            return softmax_rows(X @ self.linear(mode).astype(np.float32))
+        n = X.shape[0]
+        if g is None or n == 0:
+            p = softmax_rows(X @ self.linear(mode).astype(np.float32))
+            top_p = p.max(axis=1) if n else np.zeros(0, np.float32)
+            return p, calibrate(top_p, self.linear_calibration(mode)), np.zeros(n, bool)
+        below = self.tree_below.get(mode)
+        if below is None:
+            p = self._tree_probs(g, mode, X)
+            return p, calibrate(p.max(axis=1), self.calib_gbm.get(mode, (1.0, 0.0))), np.ones(n, bool)
+        p = softmax_rows(X @ self.linear(mode).astype(np.float32))
+        conf = calibrate(p.max(axis=1), self.linear_calibration(mode))
+        treed = p.max(axis=1) < below
+        if treed.any():
+            pt = self._tree_probs(g, mode, X[treed])
+            p[treed] = pt
+            conf[treed] = calibrate(pt.max(axis=1), self.calib_gbm.get(mode, (1.0, 0.0)))
+        return p, conf, treed
+
+    def _tree_probs(self, g: GbmRanker, mode: str, X: np.ndarray) -> np.ndarray:
         if g.top is None or g.top >= X.shape[1]:
             return softmax_rows(g.scores(X))
         keep = top_candidates(X, self.linear(mode), g.top)
@@ -170,6 +204,7 @@ class RankerWeights:
         if self.gbm:
             d["calib_gbm"] = {m: list(ab) for m, ab in self.calib_gbm.items()}
             d["gbm"] = {m: {"top": g.top, "model": g.model} for m, g in self.gbm.items()}
+            d["tree_below"] = dict(self.tree_below)
         return json.dumps(d, ensure_ascii=False, indent=1)
 
     @classmethod
@@ -187,6 +222,7 @@ class RankerWeights:
             (float(d.get("calib_dist", (1.0, 0.0))[0]), float(d.get("calib_dist", (1.0, 0.0))[1])),
             {m: GbmRanker(g["model"], g["top"]) for m, g in d.get("gbm", {}).items()},
             {m: (float(ab[0]), float(ab[1])) for m, ab in d.get("calib_gbm", {}).items()},
+            {m: float(v) for m, v in d.get("tree_below", {}).items()},
         )
 
     @classmethod
@@ -197,6 +233,13 @@ class RankerWeights:
         )
         full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0, 2.0, 2.0]])
         return cls(cheap, full)
+
+
+def calibrate(top: np.ndarray, ab: tuple[float, float]) -> np.ndarray:
+    """Platt scaling: the top probability of a ranker → the chance that its top code is right."""
+    p = np.clip(top.astype(np.float64), 1e-6, 1 - 1e-6)
+    z = ab[0] * np.log(p / (1 - p)) + ab[1]
+    return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 
 
 _OCC_CACHE = "occupation_ngrams.npz"
@@ -898,13 +941,12 @@ class Coder:
                     feats = {k: v[qs] for k, v in cheap["feats"].items()}
                     feats.update(static["feats"])
                 cand, X = self.candidates(feats, FULL_FEATURES)
-                p0 = w.probabilities("dist", X)
+                p0, conf[qs], _ = w.rank("dist", X)
                 prob[qs] = self._expand(cand, p0)
-                conf[qs] = self._calibrate(p0.max(axis=1), w.calibration("dist"))
         else:
             cand, X = self.candidates(cheap["feats"], CHEAP_FEATURES)
-            prob = self._expand(cand, w.probabilities("cheap", X))
-            conf = self._calibrate(prob.max(axis=1), w.calibration("cheap"))
+            p0, conf, _ = w.rank("cheap", X)
+            prob = self._expand(cand, p0)
         embedded = np.zeros(len(queries), dtype=bool)
         emb: dict[str, Any] | None = None
         can_embed = self.embedder is not None and self.embedder.available
@@ -923,9 +965,8 @@ class Coder:
                     feats = {k: v[idx] for k, v in cheap["feats"].items()}
                     feats.update(emb["feats"])
                     cand_f, Xf = self.candidates(feats, FULL_FEATURES)
-                    pf = w.probabilities("full", Xf)
+                    pf, conf[idx], _ = w.rank("full", Xf)
                     prob[idx] = self._expand(cand_f, pf)
-                    conf[idx] = self._calibrate(pf.max(axis=1), w.calibration("full"))
                     embedded[idx] = True
                     emb["rows"] = idx
         empty = np.array([not q for q in queries])
@@ -946,13 +987,18 @@ class Coder:
         cand = _topk_idx(pre, n)
         b, n_leaf = pre.shape
         flat = (cand + (np.arange(b) * n_leaf)[:, None]).ravel()
+        rows = None
         X = np.empty((b * cand.shape[1], len(names)), np.float32)
         for j, f in enumerate(names):
             m = np.asarray(feats[f])
             if m.strides[0] == 0:  # one row broadcast to all (prior, leaf flags)
                 X[:, j] = m[0].take(cand.ravel())
-            else:
-                X[:, j] = np.ascontiguousarray(m).reshape(-1).take(flat)
+            elif m.flags.c_contiguous:
+                X[:, j] = m.reshape(-1).take(flat)
+            else:  # e.g. group signals spread to leaves (column order): gather, don't copy
+                if rows is None:
+                    rows = np.repeat(np.arange(b), cand.shape[1])
+                X[:, j] = m[rows, cand.ravel()]
         return cand, X.reshape(b, cand.shape[1], len(names))
 
     def _expand(self, cand: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -962,9 +1008,7 @@ class Coder:
 
     @staticmethod
     def _calibrate(top: np.ndarray, ab: tuple[float, float]) -> np.ndarray:
-        p = np.clip(top.astype(np.float64), 1e-6, 1 - 1e-6)
-        z = ab[0] * np.log(p / (1 - p)) + ab[1]
-        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+        return calibrate(top, ab)
 
     def _evidence(self, q: str, r: int, leaf: int, details: dict[str, Any]) -> str:
         cheap = details["cheap"]

@@ -35,7 +35,7 @@ def _held_out(use_embeddings: bool, limit: int | None = None) -> tuple[float, fl
 
 
 def test_accuracy_floor_cheap() -> None:
-    top1, top5 = _held_out(use_embeddings=False)  # 0.79 / 0.92 (2026-11-26; the trees saw these rows)
+    top1, top5 = _held_out(use_embeddings=False)  # 0.77 / 0.92 (2026-11-26; the trees saw these rows)
     assert top1 >= 0.58
     assert top5 >= 0.82
 
