@@ -137,12 +137,6 @@ class RankerWeights:
         w = {"cheap": self.cheap, "full": self.full, "dist": self.dist}[mode]
         return self.full if w is None else w
 
-    def calibration(self, mode: str) -> tuple[float, float]:
-        """Platt parameters of the ranker that scores a mode's queries (the trees' when they rank all)."""
-        if mode in self.gbm and mode not in self.tree_below:
-            return self.calib_gbm.get(mode, (1.0, 0.0))
-        return self.linear_calibration(mode)
-
     def linear_calibration(self, mode: str) -> tuple[float, float]:
         return {"cheap": self.calib_cheap, "full": self.calib_full, "dist": self.calib_dist}[mode]
 
@@ -1005,10 +999,6 @@ class Coder:
         out = np.zeros((cand.shape[0], len(self.codes)), np.float32)
         np.put_along_axis(out, cand, p, axis=1)
         return out
-
-    @staticmethod
-    def _calibrate(top: np.ndarray, ab: tuple[float, float]) -> np.ndarray:
-        return calibrate(top, ab)
 
     def _evidence(self, q: str, r: int, leaf: int, details: dict[str, Any]) -> str:
         cheap = details["cheap"]

@@ -158,7 +158,7 @@ GBM_SETTINGS: dict[str, tuple[int | None, int, float]] = {
 # Modes whose trees re-rank only the queries the linear ranker is unsure of: its top
 # probability below this. The distilled mode is the bulk path, where scoring 100
 # candidates with 300 trees for every title would halve the speed; trees over the
-# linear ranker's best 20 for the ~40% unsure titles keep most of their gain (docs/coder.md).
+# linear ranker's best 20 for the ~35% unsure titles keep most of their gain (docs/coder.md).
 TREE_BELOW: dict[str, float] = {"dist": 0.6}
 
 
