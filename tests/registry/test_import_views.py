@@ -164,3 +164,23 @@ def test_upload_runs_in_a_background_thread(tree: Tree, tmp_path: Path, settings
     assert batch.status == "done", batch.problems
     assert batch.rows_created == 3 + 6 + 1 + 3
     assert Member.objects.count() == 3
+
+
+def test_a_batch_that_crashes_before_it_starts_ends_failed(tree: Tree, tmp_path: Path, settings: Any) -> None:
+    # The uploaded file is gone by the time the worker runs (a cleaned disk, a restarted container):
+    # the batch must say it failed, not stay "pending" on the staff member's screen for ever.
+    from craftpath.registry.importing import create_batch, run_batch
+
+    settings.VAR_DIR = tmp_path / "var"
+    file = write_xlsx(tmp_path / "gone.xlsx", standard_sheets([fake_id()]))
+    batch = create_batch(actor=tree.staff, org=tree.district, path=file, file_name="gone.xlsx", all_or_nothing=False)
+    file.unlink()
+    run_batch(batch.pk, file)
+    batch.refresh_from_db()
+    assert batch.status == "failed"
+    assert batch.finished_at is not None
+    assert [p["code"] for p in batch.problems] == ["import.crashed"]
+    assert Member.objects.count() == 0
+    page = client_for(tree.staff).get(f"{BASE}{batch.public_id}/").content.decode()
+    assert "系统错误" in page
+    assert 'http-equiv="refresh"' not in page

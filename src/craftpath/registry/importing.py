@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import reset_queries, transaction
+from django.db import DatabaseError, reset_queries, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -905,10 +905,25 @@ def run_batch(batch_pk: int, path: Path | str, *, delete_file: bool = True) -> N
         )
     except Exception:
         log.exception("import batch %s failed", batch_pk)
+        _mark_crashed(batch_pk)
     finally:
         if delete_file:
             with contextlib.suppress(OSError):
                 os.unlink(path)
+
+
+def _mark_crashed(batch_pk: int) -> None:
+    """A batch that crashed before it could record its outcome must not stay "pending" for ever."""
+    try:
+        ImportBatch.objects.filter(
+            pk=batch_pk, status__in=[ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING]
+        ).update(
+            status=ImportBatch.Status.FAILED,
+            problems=[_file_problem_dict(Problem("import.crashed"))],
+            finished_at=timezone.now(),
+        )
+    except DatabaseError:
+        log.exception("import batch %s: could not record the failure", batch_pk)
 
 
 def run_batch_in_thread(batch_pk: int, path: Path | str) -> None:

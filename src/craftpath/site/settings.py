@@ -128,6 +128,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file too, not Django's shared-cache in-memory database: that one takes table locks which
+    # fail at once ("database table is locked") instead of waiting, unlike the file the server runs on.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-craftpath.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["craftpath.accounts.backends.LockoutModelBackend"]
