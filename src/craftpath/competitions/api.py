@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from craftpath.competitions import actions
 from craftpath.competitions.access import (
@@ -119,7 +119,7 @@ def list_competitions(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("", response={201: CompetitionOut}, summary="Create a competition organised by my organisation")
-def create_competition(request: HttpRequest, payload: CompetitionIn) -> tuple[int, dict[str, Any]]:
+def create_competition(request: HttpRequest, payload: CompetitionIn) -> Status[dict[str, Any]]:
     user: Any = request.user
     if user.role != "union_staff":
         raise NotFoundOrForbidden()
@@ -135,7 +135,7 @@ def create_competition(request: HttpRequest, payload: CompetitionIn) -> tuple[in
         event_size=payload.event_size,
         jurisdiction_code=payload.jurisdiction,
     )
-    return 201, _competition(user, comp)
+    return Status(201, _competition(user, comp))
 
 
 @router.get("/me/results", response=list[ResultOut], summary="My competition results and promotions")
@@ -169,7 +169,7 @@ class ResultIn(Schema):
 
 
 @router.post("/{uuid:public_id}/results", response={201: ResultOut}, summary="Record or correct one result")
-def record_result(request: HttpRequest, public_id: uuid.UUID, payload: ResultIn) -> tuple[int, dict[str, Any]]:
+def record_result(request: HttpRequest, public_id: uuid.UUID, payload: ResultIn) -> Status[dict[str, Any]]:
     comp = access_competition_by_public_id(request.user, public_id, manage=True)
     try:
         member = access_member_by_public_id(request.user, payload.member_id)
@@ -179,7 +179,7 @@ def record_result(request: HttpRequest, public_id: uuid.UUID, payload: ResultIn)
         request.user, comp, member, rank=payload.rank, prize=payload.prize, is_student=payload.is_student
     )
     result = CompetitionResult.objects.select_related("competition", "member", "certificate").get(pk=result.pk)
-    return 201, _result(result)
+    return Status(201, _result(result))
 
 
 class RowProblem(Schema):
@@ -206,7 +206,7 @@ class UploadOut(Schema):
     response={200: UploadOut, 422: UploadOut},
     summary="Upload a results sheet (CSV/XLSX; 身份证号, 名次, 奖项, 是否学生), all or nothing",
 )
-def upload_results(request: HttpRequest, public_id: uuid.UUID) -> tuple[int, dict[str, Any]]:
+def upload_results(request: HttpRequest, public_id: uuid.UUID) -> Status[dict[str, Any]]:
     """Multipart form with the sheet in the field ``file``."""
     comp = access_competition_by_public_id(request.user, public_id, manage=True)
     upload = request.FILES.get("file")
@@ -215,7 +215,7 @@ def upload_results(request: HttpRequest, public_id: uuid.UUID) -> tuple[int, dic
     if (upload.size or 0) > settings.IMPORT_MAX_BYTES:
         raise ProblemError(Problem("file.too_large", {"limit": f"{settings.IMPORT_MAX_BYTES >> 20} MB"}, "file"))
     report = actions.import_results(request.user, comp, upload.read(), upload.name or "results.csv")
-    return (200 if report["saved"] else 422), report
+    return Status(200 if report["saved"] else 422, report)
 
 
 class PromotionsIn(Schema):
@@ -291,7 +291,7 @@ def list_posts(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @router.post("/posts", response={201: PostOut}, summary="Record an employer's 特级技师/首席技师 posts and quota")
-def create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, Any]]:
+def create_post(request: HttpRequest, payload: PostIn) -> Status[dict[str, Any]]:
     employer = employers_visible_to(request.user).filter(credit_code=payload.employer_credit_code).first()
     if employer is None:
         raise NotFoundOrForbidden()
@@ -304,7 +304,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> tuple[int, dict[str, A
         valid_from=payload.valid_from,
         valid_to=payload.valid_to,
     )
-    return 201, _post(post)
+    return Status(201, _post(post))
 
 
 class MissingOut(Schema):
@@ -375,11 +375,11 @@ def _appointment(a: Appointment) -> dict[str, Any]:
     response={201: AppointmentOut},
     summary="Nominate an employee (HR of the employer, or union staff); refused with the missing conditions",
 )
-def nominate(request: HttpRequest, public_id: uuid.UUID, payload: NominateIn) -> tuple[int, dict[str, Any]]:
+def nominate(request: HttpRequest, public_id: uuid.UUID, payload: NominateIn) -> Status[dict[str, Any]]:
     post = access_post_by_public_id(request.user, public_id)
     member = access_member_by_public_id(request.user, payload.member_id)
     appt = actions.do_nominate(request.user, post, member, as_of=payload.as_of)
-    return 201, _appointment(appt)
+    return Status(201, _appointment(appt))
 
 
 @router.get("/appointments", response=list[AppointmentOut], summary="Nominations and appointments I may see")

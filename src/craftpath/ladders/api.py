@@ -5,7 +5,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from craftpath.core import events
 from craftpath.core.problems import CATALOGUE, NotFoundOrForbidden, Problem, ProblemError
@@ -119,14 +119,15 @@ def _run(run: Any) -> dict[str, Any]:
 
 
 @router.post("/runs", response={202: RunOut}, summary="Start a batch advancement run over my subtree (background job)")
-def start_run(request: HttpRequest, payload: RunIn) -> tuple[int, dict[str, Any]]:
+def start_run(request: HttpRequest, payload: RunIn) -> Status[dict[str, Any]]:
     user: Any = request.user
     if user.role != "union_staff":
         raise NotFoundOrForbidden()
     org = access_organisation_by_code(user, payload.org_code) if payload.org_code else user.org
     if not 0 < payload.horizon_days <= 3660:
         raise ProblemError(Problem("date.invalid", {"value": payload.horizon_days}, "horizon_days"))
-    return 202, _run(actions.do_start_eligibility_run(user, org, payload.as_of, horizon_days=payload.horizon_days))
+    run = actions.do_start_eligibility_run(user, org, payload.as_of, horizon_days=payload.horizon_days)
+    return Status(202, _run(run))
 
 
 @router.get("/runs", response=list[RunOut], summary="Advancement runs in my subtree")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Max
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from craftpath.core.problems import NotFoundOrForbidden
 from craftpath.engines.grades import Grade
@@ -279,9 +279,9 @@ def search_member(request: HttpRequest, payload: SearchIn) -> dict[str, Any]:
 
 
 @router.post("", response={201: MemberDetail}, summary="Register a member")
-def register_member(request: HttpRequest, payload: MemberIn) -> tuple[int, dict[str, Any]]:
+def register_member(request: HttpRequest, payload: MemberIn) -> Status[dict[str, Any]]:
     member = actions.do_register_member(request.user, payload.dict())
-    return 201, _detail(member)
+    return Status(201, _detail(member))
 
 
 @router.get(
@@ -311,21 +311,21 @@ def reveal_identity(request: HttpRequest, public_id: str, payload: IdentityIn) -
 
 
 @router.post("/{public_id}/histories", response={201: MemberDetail}, summary="Add an occupation history")
-def add_history(request: HttpRequest, public_id: str, payload: HistoryIn) -> tuple[int, dict[str, Any]]:
+def add_history(request: HttpRequest, public_id: str, payload: HistoryIn) -> Status[dict[str, Any]]:
     member = _editable(request, public_id)
     actions.do_add_history(request.user, member, payload.dict())
-    return 201, _detail(member)
+    return Status(201, _detail(member))
 
 
 @router.post("/{public_id}/certificates", response={201: MemberDetail}, summary="Add a skill certificate")
-def add_certificate(request: HttpRequest, public_id: str, payload: CertificateIn) -> tuple[int, dict[str, Any]]:
+def add_certificate(request: HttpRequest, public_id: str, payload: CertificateIn) -> Status[dict[str, Any]]:
     member = _editable(request, public_id)
     actions.do_add_certificate(request.user, member, payload.dict())
-    return 201, _detail(member)
+    return Status(201, _detail(member))
 
 
 @router.post("/{public_id}/diplomas", response={201: MemberDetail}, summary="Add a diploma")
-def add_diploma(request: HttpRequest, public_id: str, payload: DiplomaIn) -> tuple[int, dict[str, Any]]:
+def add_diploma(request: HttpRequest, public_id: str, payload: DiplomaIn) -> Status[dict[str, Any]]:
     member = _editable(request, public_id)
     actions.do_add_diploma(request.user, member, payload.dict())
-    return 201, _detail(member)
+    return Status(201, _detail(member))
