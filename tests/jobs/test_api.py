@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from craftpath.registry.models import Member
 from tests.jobs.conftest import TURNER, Market
 from tests.jobs.test_access import client_for
 
@@ -119,3 +120,18 @@ def test_seekers_plans_and_pathways(market: Market) -> None:
     assert _json(client_for(cast.staff_b), "get", f"/api/jobs/members/{cast.ma.public_id}/pathways")[0] == 404
     assert _json(client_for(cast.hr_a), "get", f"/api/jobs/members/{cast.ma.public_id}/matches")[0] == 404
     assert _json(staff, "get", f"/api/jobs/members/{uuid.uuid4()}/matches")[0] == 404
+
+
+def test_staff_get_no_matches_for_a_member_without_consent(market: Market) -> None:
+    """Like a seeker's matches: without the member's consent nobody else has openings matched for them."""
+    cast = market.cast
+    staff = client_for(cast.staff_a)
+    status, body = _json(staff, "get", f"/api/jobs/members/{market.colleague.public_id}/matches")
+    assert status == 422
+    assert body["problems"][0]["code"] == "jobs.no_consent"
+    assert body["problems"][0]["message_zh"]
+    assert body["problems"][0]["message_en"]
+    assert _json(staff, "get", f"/api/jobs/members/{cast.ma.public_id}/matches")[0] == 200
+    # the member themself still sees what would suit them
+    Member.objects.filter(pk=cast.ma.pk).update(consent_job_matching=False)
+    assert _json(client_for(cast.member_a), "get", "/api/jobs/members/me/matches")[0] == 200

@@ -142,3 +142,99 @@ def test_xlsx_import_and_file_problems(cast: Cast, occupation_coder: Any, tmp_pa
     assert err.value.problems[0].code == "file.columns"
     with pytest.raises(ProblemError):
         do_import_openings(cast.staff_b, cast.union_a, path)
+
+
+def test_xlsx_numbers_grade_and_pay_out_of_range(cast: Cast, occupation_coder: Any, tmp_path: Path) -> None:
+    """Excel stores numbers as floats (a grade typed as 3 arrives as 3.0); a pay with extra digits
+    is reported for its row and the rows after it still go in."""
+    path = tmp_path / "numbers.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    rows: list[list[Any]] = [
+        ["编号", "岗位名称", "职业编码", "等级要求", "地区代码", "最低月薪", "最高月薪"],
+        ["N-1", "车工", TURNER, 3, 320102, 6000, 8000],
+        ["N-2", "车工", TURNER, None, 320102, 6000, 80000000000],
+        ["N-3", "车工", TURNER, 4, 320102, None, 9000],
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                sheet.write(r, c, value)
+    book.close()
+    report = do_import_openings(cast.staff_a, cast.union_a, path)
+    assert (report["created"], report["failed"]) == (2, 1), report["problems"]
+    assert [(p["row"], p["code"]) for p in report["problems"]] == [(3, "jobs.pay_too_high")]
+    assert "80000000000" in report["problems"][0]["message_zh"]
+    assert "80000000000" in report["problems"][0]["message_en"]
+    assert JobOpening.objects.get(import_key="N-1").required_grade == 3
+    assert JobOpening.objects.get(import_key="N-3").required_grade == 4
+    assert not JobOpening.objects.filter(import_key="N-2").exists()
+    assert AuditEvent.objects.filter(action="import_openings").count() == 1
+
+
+def test_api_pay_too_high_is_a_problem_not_a_crash(cast: Cast, occupation_coder: Any) -> None:
+    from tests.jobs.test_access import client_for
+
+    staff = client_for(cast.staff_a)
+    payload = {"title": "车工", "occupation_code": TURNER, "union_code": "T-XW-001", "pay_max": 3_000_000_000}
+    response = staff.post("/api/jobs/openings", payload, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["problems"][0]["code"] == "jobs.pay_too_high"
+    assert not JobOpening.objects.exists()
+
+
+def test_unreadable_csv_is_a_file_problem(cast: Cast, tmp_path: Path) -> None:
+    # a quoted field longer than the csv module's limit makes the reader fail part-way
+    text = '编号,岗位名称\nR-1,车工\nR-2,"' + "车" * 200_000 + '"\n'
+    with pytest.raises(ProblemError) as err:
+        do_import_openings(cast.staff_a, cast.union_a, _file(tmp_path, text))
+    assert [p.code for p in err.value.problems] == ["file.format"]
+    assert not JobOpening.objects.exists()
+
+
+def test_staff_may_post_only_for_employers_in_their_subtree(cast: Cast, occupation_coder: Any) -> None:
+    """Staff of district B cannot put employer A's name on an opening (which would also show it to
+    employer A's HR, with candidates)."""
+    data = {
+        "title": "车工",
+        "occupation_code": TURNER,
+        "union_code": "T-QH-001",
+        "employer_credit_code": "91350100M000100Y43",
+    }
+    with pytest.raises(ProblemError) as err:
+        do_create_opening(cast.staff_b, data)
+    assert [p.code for p in err.value.problems] == ["employer.unknown"]
+    assert not JobOpening.objects.exists()
+    # staff over the employer's union may
+    assert do_create_opening(cast.province, data).employer == cast.employer_a
+
+
+def test_concurrent_pay_edits_give_a_problem_not_a_crash(cast: Cast, occupation_coder: Any) -> None:
+    """Two staff edit the same opening: each only checked the pay range they had read."""
+    opening = _post(cast, title="车工", occupation_code=TURNER, pay_min="4000", pay_max="8000")
+    read_by_second = JobOpening.objects.get(pk=opening.pk)
+    do_update_opening(cast.staff_a, opening, {"pay_max": "5000"})
+    with pytest.raises(ProblemError) as err:
+        do_update_opening(cast.province, read_by_second, {"pay_min": "6000"})
+    assert [p.code for p in err.value.problems] == ["jobs.pay_order"]
+    opening.refresh_from_db()
+    assert (opening.pay_min, opening.pay_max) == (4000, 5000)
+
+
+def test_closing_dates_as_spreadsheets_write_them(cast: Cast, occupation_coder: Any, tmp_path: Path) -> None:
+    """A CSV saved from Chinese Excel writes 2026/1/5, not 2026-01-05; other ways are read like the registry's."""
+    text = (
+        "编号,岗位名称,职业编码,截止日期\n"
+        f"D-1,车工,{TURNER},2026/1/5\n"
+        f"D-2,车工,{TURNER},2026年12月31日\n"
+        f"D-3,车工,{TURNER},2026-12-31 00:00:00\n"
+        f"D-4,车工,{TURNER},2026/13/01\n"
+    )
+    report = do_import_openings(cast.staff_a, cast.union_a, _file(tmp_path, text))
+    assert [(p["row"], p["code"]) for p in report["problems"]] == [(5, "date.invalid")]
+    closing = dict(JobOpening.objects.values_list("import_key", "expires_on"))
+    assert {k: v.isoformat() for k, v in closing.items()} == {
+        "D-1": "2026-01-05",
+        "D-2": "2026-12-31",
+        "D-3": "2026-12-31",
+    }

@@ -8,8 +8,14 @@ import pytest
 
 from craftpath.core.models import AuditEvent
 from craftpath.core.problems import ProblemError
-from craftpath.jobs.actions import do_move_placement, do_refer, do_register_seeker, do_update_opening
-from craftpath.jobs.models import JobSeeker
+from craftpath.jobs.actions import (
+    do_move_placement,
+    do_refer,
+    do_register_seeker,
+    do_update_opening,
+    do_update_seeker,
+)
+from craftpath.jobs.models import JobSeeker, Placement
 from craftpath.registry.models import Member
 from tests.jobs.conftest import Market
 
@@ -105,3 +111,32 @@ def test_seeker_needs_consent(market: Market) -> None:
     with pytest.raises(ProblemError) as err:
         do_register_seeker(market.cast.staff_a, market.colleague, {"desired_region": "999999"})
     assert _codes(err) == ["jobs.region_unknown"]
+
+
+def test_only_seekers_looking_for_work_are_referred(market: Market) -> None:
+    """A paused (or placed) seeker asked not to be put forward: no referral sends them to an employer."""
+    staff = market.cast.staff_a
+    do_update_seeker(staff, market.seeker_a, {"status": "paused"})
+    with pytest.raises(ProblemError) as err:
+        do_refer(staff, market.seeker_a, market.turner_a, on=D(2026, 6, 1))
+    assert _codes(err) == ["jobs.seeker_not_active"]
+    assert "暂停" in err.value.problems[0].zh
+    assert "Paused" in err.value.problems[0].en
+    assert not Placement.objects.exists()
+    # a stale copy read before the pause is refused too
+    stale = JobSeeker.objects.select_related("member").get(pk=market.seeker_b.pk)
+    do_update_seeker(market.cast.staff_b, market.seeker_b, {"status": "placed"})
+    with pytest.raises(ProblemError) as err:
+        do_refer(market.cast.staff_b, stale, market.turner_a, on=D(2026, 6, 1))
+    assert _codes(err) == ["jobs.seeker_not_active"]
+    do_update_seeker(staff, market.seeker_a, {"status": "active"})
+    assert do_refer(staff, market.seeker_a, market.turner_a, on=D(2026, 6, 1)).status == "referred"
+
+
+def test_concurrent_seeker_edits_keep_both_changes(market: Market) -> None:
+    """Two staff edit one seeker at once: the second save must not put back what the first changed."""
+    read_by_second = JobSeeker.objects.select_related("member").get(pk=market.seeker_a.pk)
+    do_update_seeker(market.cast.staff_a, market.seeker_a, {"pay_expectation": "9000"})
+    do_update_seeker(market.cast.province, read_by_second, {"status": "paused"})
+    seeker = JobSeeker.objects.get(pk=market.seeker_a.pk)
+    assert (seeker.pay_expectation, seeker.status) == (9000, "paused")

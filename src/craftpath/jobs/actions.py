@@ -22,12 +22,16 @@ from craftpath.jobs import queries
 from craftpath.jobs.access import may_manage_path
 from craftpath.jobs.coding import code_titles
 from craftpath.jobs.models import JobOpening, JobSeeker, MatchRow, MatchRun, Placement
-from craftpath.orgs.access import can_act_in
+from craftpath.orgs.access import can_act_in, employers_visible_to
 from craftpath.orgs.models import Employer, Organisation, Region
 from craftpath.registry.models import Member
+from craftpath.registry.validation import parse_date
 from craftpath.taxonomy.models import Occupation
 
 log = logging.getLogger(__name__)
+
+# The largest value the pay columns hold (PositiveIntegerField); anything above is a typing slip.
+PAY_LIMIT = 2_147_483_647
 
 OPENING_FIELDS = (
     "title",
@@ -58,6 +62,8 @@ def parse_grade(value: Any, problems: list[Problem], field: str = "required_grad
     if _blank(value):
         return None
     text = str(value).strip()
+    if text.endswith(".0"):  # a number cell in a workbook (3 arrives as 3.0)
+        text = text[:-2]
     if text.isdigit() and 0 <= int(text) <= 7:
         return int(text)
     try:
@@ -76,6 +82,9 @@ def parse_pay(value: Any, problems: list[Problem], field: str) -> int | None:
     if not text.isdigit():
         problems.append(Problem("jobs.pay", {"value": str(value).strip()}, field))
         return None
+    if int(text) > PAY_LIMIT:
+        problems.append(Problem("jobs.pay_too_high", {"value": text}, field))
+        return None
     return int(text)
 
 
@@ -92,18 +101,10 @@ def parse_region(value: Any, problems: list[Problem], field: str = "region_code"
 
 
 def parse_day(value: Any, problems: list[Problem], field: str) -> dt.date | None:
+    """Dates the way the member import reads them (2026-01-05, 2026/1/5, 2026年1月5日, ...)."""
     if _blank(value):
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip().replace("/", "-").replace(".", "-")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        problems.append(Problem("date.invalid", {"value": str(value).strip()}, field))
-        return None
+    return parse_date(value, field, problems)
 
 
 def parse_occupation(value: Any, problems: list[Problem], field: str = "occupation_code") -> str | None:
@@ -164,7 +165,8 @@ def _posting(actor: Any, data: dict[str, Any], problems: list[Problem]) -> tuple
         return union, employer
     credit = str(data.get("employer_credit_code") or "").strip()
     if credit:
-        employer = Employer.objects.filter(credit_code=credit).select_related("union").first()
+        # Only employers under the actor's unions: an opening in an employer's name is shown to its HR.
+        employer = employers_visible_to(actor).filter(credit_code=credit).select_related("union").first()
         if employer is None:
             problems.append(Problem("employer.unknown", {"value": credit}, "employer_credit_code"))
     code = str(data.get("union_code") or "").strip()
@@ -245,13 +247,14 @@ def do_update_opening(actor: Any, opening: JobOpening, changes: dict[str, Any]) 
     _require(may_manage_path(actor, opening.org_path) or _hr_owns(actor, opening))
     problems: list[Problem] = []
     fields = _clean_opening(changes, problems)
-    low = fields.get("pay_min", opening.pay_min)
-    high = fields.get("pay_max", opening.pay_max)
-    if low is not None and high is not None and low > high and not problems:
-        problems.append(Problem("jobs.pay_order", {"low": low, "high": high}, "pay_max"))
     if problems:
         raise ProblemError(*problems)
     locked = JobOpening.objects.select_for_update().get(pk=opening.pk)
+    # Checked against the row as it is now: someone may have changed the other end since it was read.
+    low = fields.get("pay_min", locked.pay_min)
+    high = fields.get("pay_max", locked.pay_max)
+    if low is not None and high is not None and low > high:
+        raise ProblemError(Problem("jobs.pay_order", {"low": low, "high": high}, "pay_max"))
     before = _snapshot(locked)
     retitled = "title" in fields and fields["title"] != locked.title
     recoded = "occupation_id" in fields and fields["occupation_id"] != locked.occupation_id
@@ -327,7 +330,8 @@ def do_register_seeker(actor: Any, member: Member, data: dict[str, Any] | None =
     Needs the member's consent to job matching; staff over the member, or the member themself.
     """
     _require(may_manage_path(actor, member.org_path) or bool(member.user_id and member.user_id == actor.pk))
-    if not member.consent_job_matching:
+    # The member row is locked so that two registrations at once give "already registered", not an error.
+    if not Member.objects.select_for_update().filter(pk=member.pk, consent_job_matching=True).exists():
         raise ProblemError(Problem("jobs.no_consent"))
     if JobSeeker.objects.filter(member=member).exists():
         raise ProblemError(Problem("jobs.seeker_exists"))
@@ -355,7 +359,9 @@ def do_register_seeker(actor: Any, member: Member, data: dict[str, Any] | None =
 
 @transaction.atomic
 def do_update_seeker(actor: Any, seeker: JobSeeker, changes: dict[str, Any]) -> JobSeeker:
-    _require(may_manage_path(actor, seeker.org_path) or seeker.member.user_id == actor.pk)
+    _require(
+        may_manage_path(actor, seeker.org_path) or bool(seeker.member.user_id and seeker.member.user_id == actor.pk)
+    )
     problems: list[Problem] = []
     fields = _clean_seeker(changes, problems)
     if "case_officer" in changes:
@@ -364,10 +370,12 @@ def do_update_seeker(actor: Any, seeker: JobSeeker, changes: dict[str, Any]) -> 
         fields["case_officer"] = officer
     if problems:
         raise ProblemError(*problems)
+    # Lock and write only the changed fields, so an edit made since ``seeker`` was read is kept.
+    seeker = JobSeeker.objects.select_for_update().select_related("member", "member__union").get(pk=seeker.pk)
     before = _seeker_snapshot(seeker)
     for key, value in fields.items():
         setattr(seeker, key, value)
-    seeker.save()
+    seeker.save(update_fields=[*fields, "updated_at"])
     old, new = events.diff(before, _seeker_snapshot(seeker))
     if new:
         events.record(
@@ -422,8 +430,18 @@ def do_refer(actor: Any, seeker: JobSeeker, opening: JobOpening, *, on: dt.date 
     """Refer a consenting, active seeker to an open, unexpired opening."""
     _require(may_manage_path(actor, seeker.org_path))
     day = on or timezone.localdate()
-    if not seeker.member.consent_job_matching:
+    # Status and consent as they are now, not as the caller read them.
+    seeker = JobSeeker.objects.select_for_update().get(pk=seeker.pk)
+    if not Member.objects.filter(pk=seeker.member_id, consent_job_matching=True).exists():
         raise ProblemError(Problem("jobs.no_consent"))
+    if seeker.status != JobSeeker.Status.ACTIVE:
+        raise ProblemError(
+            Problem(
+                "jobs.seeker_not_active",
+                {"value": seeker.status, **_named("value", JobSeeker.Status(seeker.status).label)},
+                "status",
+            )
+        )
     if opening.status != JobOpening.Status.OPEN or (opening.expires_on and opening.expires_on < day):
         label = opening.status if opening.status != JobOpening.Status.OPEN else JobOpening.Status.EXPIRED
         raise ProblemError(
@@ -554,8 +572,11 @@ def read_openings_file(path: Path) -> list[tuple[int, dict[str, Any]]]:
             encoding = detect_encoding(path)
         except FileProblem as exc:
             raise ProblemError(exc.problem) from None
-        with open(path, encoding=encoding, newline="") as fh:
-            raw = [list(r) for r in csv.reader(fh)]
+        try:
+            with open(path, encoding=encoding, newline="") as fh:
+                raw = [list(r) for r in csv.reader(fh)]
+        except csv.Error:  # e.g. a field beyond the reader's size limit
+            raise ProblemError(Problem("file.format", {}, "file")) from None
     if not raw or not any(any(str(c or "").strip() for c in r) for r in raw):
         raise ProblemError(Problem("file.empty", {}, "file"))
     keys = [_column_key(h) for h in raw[0]]

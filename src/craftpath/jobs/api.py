@@ -228,6 +228,8 @@ def _member_for(request: HttpRequest, public_id: str) -> Member:
 @router.get("/members/{public_id}/matches", response=list[JobMatchOut], summary="Best openings for a member ('me')")
 def member_matches(request: HttpRequest, public_id: str, k: int = 10) -> list[dict[str, Any]]:
     member = _member_for(request, public_id)
+    if public_id != "me" and not member.consent_job_matching:
+        raise ProblemError(Problem("jobs.no_consent"))
     return [_job_match(r) for r in matching.jobs_for_member(member, queries.today(), k=_k(k))]
 
 

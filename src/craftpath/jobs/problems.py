@@ -21,6 +21,10 @@ CATALOGUE.update(
             "薪酬“{value}”应为每月元数（整数），如 6000。",
             'Pay "{value}" should be whole yuan per month, such as 6000.',
         ),
+        "jobs.pay_too_high": (
+            "薪酬“{value}”数额过大，请核对是否多输了位数（单位为元/月）。",
+            'Pay "{value}" is too large; please check for extra digits (whole yuan per month).',
+        ),
         "jobs.pay_order": (
             "最低薪酬（{low}）高于最高薪酬（{high}），请核对。",
             "The lowest pay ({low}) is above the highest ({high}); please check both.",
@@ -44,6 +48,11 @@ CATALOGUE.update(
         "jobs.not_open": (
             "该岗位已不再招聘（{value_zh}），无法推荐。",
             "This opening is no longer taking applicants ({value_en}), so no referral can be made.",
+        ),
+        "jobs.seeker_not_active": (
+            "该求职者目前为“{value_zh}”状态，不在求职中，无法推荐。如本人仍在找工作，请先将状态改为“求职中”。",
+            'This job seeker is marked "{value_en}", not looking for work, so no referral can be made. '
+            'If they are looking again, set their status to "Looking for work" first.',
         ),
         "jobs.already_referred": (
             "该求职者已被推荐到这个岗位。",
