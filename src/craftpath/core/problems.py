@@ -178,6 +178,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Too many problems; the report lists the first {value} only.",
     ),
     "access.not_found": ("找不到该记录，或您无权查看。", "That record does not exist or you may not see it."),
+    # Requests the API refuses before any action runs (wrong types, missing fields).
+    "request.missing": ("缺少必填项“{field}”。", 'The field "{field}" is required.'),
+    "request.date": (
+        "“{field}”的值“{value}”不是有效日期，请写成 2026-01-31 这样的格式。",
+        '"{field}" should be a date such as 2026-01-31; got "{value}".',
+    ),
+    "request.number": ("“{field}”应为数字，收到“{value}”。", '"{field}" should be a number; got "{value}".'),
+    "request.boolean": (
+        "“{field}”应为 true 或 false，收到“{value}”。",
+        '"{field}" should be true or false; got "{value}".',
+    ),
+    "request.id": ("“{field}”不是有效的编号：“{value}”。", '"{field}" is not a valid id: "{value}".'),
+    "request.too_long": ("“{field}”过长，最多 {limit} 个字符。", '"{field}" is too long: at most {limit} characters.'),
+    "request.json": (
+        "请求内容不是有效的 JSON，请检查引号、逗号和括号。",
+        "The request body is not valid JSON; check its quotes, commas and brackets.",
+    ),
+    "request.invalid": ("“{field}”的值无效：{detail}", '"{field}" is not valid: {detail}'),
 }
 
 

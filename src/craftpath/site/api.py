@@ -6,12 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from craftpath.accounts.tokens import user_for_token
 from craftpath.assessment.api import router as assessment_router
 from craftpath.competitions.api import router as competitions_router
-from craftpath.core.problems import NotFoundOrForbidden, ProblemError
+from craftpath.core.problems import NotFoundOrForbidden, Problem, ProblemError
 from craftpath.credentials.api import router as credentials_router
 from craftpath.jobs.api import router as jobs_router
 from craftpath.ladders.api import router as ladders_router
@@ -39,7 +40,17 @@ class SessionAuth(APIKeyCookie):
         return user if user is not None and user.is_authenticated else None
 
 
-api = NinjaAPI(
+class CraftpathAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts: list[Any]) -> ValidationError:
+        """The framework drops the refused value; keep it, so the message can say what was wrong."""
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        values = [e.get("input") for c in error_contexts for e in c.pydantic_validation_error.errors(include_url=False)]
+        for error, value in zip(exc.errors, values, strict=False):
+            error["input"] = value
+        return exc
+
+
+api = CraftpathAPI(
     title="craftpath API",
     version="1",
     description="技能人才成长与职工服务 / skills, careers and protection for union members. "
@@ -52,6 +63,55 @@ api = NinjaAPI(
 @api.exception_handler(ProblemError)
 def _problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
     return api.create_response(request, {"problems": [p.as_dict() for p in exc.problems]}, status=422)
+
+
+# Where a field sits in the request; the rest of the location is the field's own path.
+_LOCATIONS = {"body", "payload", "query", "path", "form", "file", "header", "cookie"}
+# Fields whose value is never echoed back, even to the caller who sent it.
+_SECRET_FIELDS = {"id_number", "phone", "password", "token"}
+
+
+def _request_problem(error: dict[str, Any]) -> Problem:
+    """One bilingual problem for one of pydantic's validation errors."""
+    loc = [str(x) for x in error.get("loc", ()) if not (isinstance(x, str) and x in _LOCATIONS)]
+    name = ".".join(loc) or "body"
+    kind = str(error.get("type", ""))
+    raw = error.get("input")
+    value = "" if isinstance(raw, dict | list) or raw is None or (loc and loc[-1] in _SECRET_FIELDS) else str(raw)[:60]
+    params: dict[str, Any] = {"field": name, "value": value}
+    if kind == "missing":
+        code = "request.missing"
+    elif kind.startswith(("date", "datetime")):
+        code = "request.date"
+    elif kind.startswith(("int", "float", "decimal")) or kind in {"greater_than", "less_than_equal"}:
+        code = "request.number" if kind.endswith(("parsing", "type")) else "request.invalid"
+    elif kind.startswith("bool"):
+        code = "request.boolean"
+    elif kind.startswith("uuid"):
+        code = "request.id"
+    elif kind == "string_too_long":
+        code, params["limit"] = "request.too_long", (error.get("ctx") or {}).get("max_length", "")
+    elif kind == "json_invalid":
+        code = "request.json"
+    else:
+        code = "request.invalid"
+    params["detail"] = str(error.get("msg", kind))
+    return Problem(code, params, name)
+
+
+@api.exception_handler(ValidationError)
+def _invalid_request(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """The framework's own checks (types, required fields) answer like every other refusal."""
+    return api.create_response(request, {"problems": [_request_problem(e).as_dict() for e in exc.errors]}, status=422)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """A body that is not JSON is refused with a message in both languages; other errors keep their text."""
+    if exc.status_code == 400 and exc.__cause__ is not None:
+        body = {"detail": str(exc), "problems": [Problem("request.json", {}, "body").as_dict()]}
+        return api.create_response(request, body, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
 @api.exception_handler(NotFoundOrForbidden)
