@@ -579,3 +579,25 @@ def test_fact_events(tree: Tree, tmp_path: Path) -> None:
     member = Member.objects.get()
     assert member.version == version + 2  # one bump per table that touched the member
     assert member.histories.get(occupation_id=OCC).end == dt.date(2015, 12, 31)
+
+
+def test_a_member_moved_by_import_takes_their_job_seeker_case(tree: Tree, tmp_path: Path) -> None:
+    from craftpath.jobs.models import JobSeeker
+
+    ids = [fake_id(), fake_id()]
+    run(tree, write_xlsx(tmp_path / "1.xlsx", {"Members": [MEMBER_HEADER, *[member_row(i) for i in ids]]}))
+    mover, stayer = (Member.objects.get(id_hash=crypto.lookup_hash(i)) for i in ids)
+    cases = [JobSeeker.objects.create(member=m, org_path=m.org_path) for m in (mover, stayer)]
+    moved_rows = {"Members": [MEMBER_HEADER, member_row(ids[0], union="I-QH-001"), member_row(ids[1])]}
+
+    # A dry run and a refused all-or-nothing file move nothing.
+    run(tree, write_xlsx(tmp_path / "dry.xlsx", moved_rows), actor=tree.city_staff, dry_run=True)
+    broken = {"Members": [*moved_rows["Members"], member_row("110101199001011230")]}
+    run(tree, write_xlsx(tmp_path / "bad.xlsx", broken), actor=tree.city_staff, all_or_nothing=True)
+    assert [JobSeeker.objects.get(pk=c.pk).org_path for c in cases] == [tree.union.path, tree.union.path]
+
+    result, batch = run(tree, write_xlsx(tmp_path / "2.xlsx", moved_rows), actor=tree.city_staff)
+    assert batch.rows_updated == 1
+    assert result.problems == []
+    assert JobSeeker.objects.get(pk=cases[0].pk).org_path == tree.other_union.path
+    assert JobSeeker.objects.get(pk=cases[1].pk).org_path == tree.union.path

@@ -16,6 +16,7 @@ from craftpath.orgs.access import can_act_in
 from craftpath.orgs.models import Employer, Organisation
 from craftpath.registry import validation
 from craftpath.registry.models import Certificate, Diploma, Member, OccupationHistory
+from craftpath.registry.signals import members_moved
 from craftpath.taxonomy.models import Occupation
 
 
@@ -161,6 +162,7 @@ def do_update_member(actor: Any, member: Member, changes: dict[str, Any], *, exp
         raise ProblemError(*problems)
     if "employer_credit_code" in changes:
         member.employer = _resolve_employer(str(changes["employer_credit_code"] or "").strip().upper())
+    old_path = member.org_path
     if "union_code" in changes:
         member.union = _resolve_union(actor, str(changes["union_code"]))
         member.org_path = member.union.path
@@ -182,6 +184,8 @@ def do_update_member(actor: Any, member: Member, changes: dict[str, Any], *, exp
     )
     if not updated:
         raise ProblemError(Problem("member.stale"))
+    if member.org_path != old_path:
+        members_moved.send(sender=Member, moves={member.pk: member.org_path})
     member.refresh_from_db()
     old, new = events.diff(before, member_snapshot(member))
     events.record(

@@ -50,6 +50,7 @@ from craftpath.registry import validation
 from craftpath.registry.actions import load_catalogue
 from craftpath.registry.import_read import FileProblem, ParsedFile, Table, open_import_file
 from craftpath.registry.models import Certificate, Diploma, ImportBatch, Member, OccupationHistory
+from craftpath.registry.signals import members_moved
 
 log = logging.getLogger(__name__)
 
@@ -498,6 +499,7 @@ class _Importer:
         creates: list[Member] = []
         updates: list[Member] = []
         audit: list[AuditEvent] = []
+        moves: dict[int, str] = {}  # member pk -> new org_path, for the apps that follow members
         now = timezone.now()
         for row, data, cleaned, id_hash, flags in plans:
             union = self.orgs[cleaned.union_code]
@@ -559,6 +561,7 @@ class _Importer:
                 current.employment_form, changed = cleaned.employment_form, True
             if union.pk != current.union_id:
                 current.union_id, current.org_path, changed = union.pk, union.path, True
+                moves[current.pk] = union.path
             if employer_id is not None and employer_id != current.employer_id:
                 current.employer_id, changed = employer_id, True
             for key, value in flags.items():
@@ -598,6 +601,8 @@ class _Importer:
                 ],
                 batch_size=BULK,
             )
+            if moves:
+                members_moved.send(sender=Member, moves=moves)
             self._events(audit)
 
     @staticmethod
