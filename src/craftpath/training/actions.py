@@ -21,6 +21,15 @@ from craftpath.training import problems as _problems  # noqa: F401  (registers m
 from craftpath.training.access import may_manage_path
 from craftpath.training.models import Attendance, Course, CourseSession, Enrolment, TrainingProvider
 
+# The largest value the whole-number columns hold (PositiveIntegerField: integer on PostgreSQL); anything above
+# is a typing slip, and the database would refuse it with an error page.
+INT_LIMIT = 2_147_483_647
+# Course.cost and Course.subsidy hold 10 digits with 2 decimals, so amounts stay below this.
+MONEY_LIMIT = Decimal("100000000")
+_CENT = Decimal("0.01")
+# A session cannot hold more hours than its days have.
+HOURS_PER_DAY = 24
+
 
 def _require(ok: bool) -> None:
     if not ok:
@@ -39,8 +48,8 @@ def do_create_provider(
     managed = managed_by or org or getattr(actor, "org", None)
     _require(managed is not None and can_act_in(actor, managed))
     assert managed is not None
-    name = (name or "").strip()
-    credit_code = (credit_code or "").strip().upper()
+    name = _text(name, 160)
+    credit_code = _text(credit_code).upper()
     if not name:
         raise ProblemError(Problem("row.required", {"column": "name"}, "name"))
     if org is None and not credit_code:
@@ -50,7 +59,7 @@ def do_create_provider(
         if checked.error_code:
             raise ProblemError(Problem(checked.error_code, {}, "credit_code"))
     provider = TrainingProvider.objects.create(
-        name=name[:160], org=org, credit_code=credit_code, managed_by=managed, org_path=managed.path
+        name=name, org=org, credit_code=credit_code, managed_by=managed, org_path=managed.path
     )
     events.record(
         actor=actor,
@@ -64,7 +73,15 @@ def do_create_provider(
     return provider
 
 
-def _int(data: dict[str, Any], key: str, default: int | None = None, *, minimum: int = 0) -> int:
+def _text(value: Any, limit: int | None = None) -> str:
+    """Text as stored: trimmed, without NUL characters (PostgreSQL refuses them), cut to the column's length."""
+    text = str(value or "").replace("\x00", "").strip()
+    return text[:limit] if limit else text
+
+
+def _int(
+    data: dict[str, Any], key: str, default: int | None = None, *, minimum: int = 0, maximum: int = INT_LIMIT
+) -> int:
     raw = data.get(key, default)
     try:
         value = int(raw)  # type: ignore[arg-type]
@@ -72,17 +89,25 @@ def _int(data: dict[str, Any], key: str, default: int | None = None, *, minimum:
         raise ProblemError(Problem("training.value", {"field": key, "value": raw}, key)) from None
     if value < minimum:
         raise ProblemError(Problem("training.value", {"field": key, "value": raw}, key))
+    if value > maximum:
+        raise ProblemError(Problem("training.too_large", {"field": key, "value": raw, "limit": maximum}, key))
     return value
 
 
 def _money(data: dict[str, Any], key: str) -> Decimal:
     raw = data.get(key, 0) or 0
     try:
-        value = Decimal(str(raw)).quantize(Decimal("0.01"))
+        value = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError):
         raise ProblemError(Problem("training.value", {"field": key, "value": raw}, key)) from None
-    if value < 0:
+    if not value.is_finite() or value < 0:  # "NaN" and "Infinity" parse, but are no amount of money
         raise ProblemError(Problem("training.value", {"field": key, "value": raw}, key))
+    if value < MONEY_LIMIT:
+        value = value.quantize(_CENT)
+    if value >= MONEY_LIMIT:
+        raise ProblemError(
+            Problem("training.too_large", {"field": key, "value": raw, "limit": MONEY_LIMIT - _CENT}, key)
+        )
     return value
 
 
@@ -91,7 +116,7 @@ def do_create_course(actor: Any, provider: TrainingProvider, data: dict[str, Any
     """Data keys: title, occupation_code, target_grade, tasks, hours, theory_hours, practice_hours,
     mode, cost, subsidy, capacity, region_code, location."""
     _require(may_manage_path(actor, provider.org_path))
-    code = str(data.get("occupation_code") or "").strip()
+    code = _text(data.get("occupation_code"))
     occupation = Occupation.objects.filter(code=code).first()
     if occupation is None:
         raise ProblemError(Problem("occupation.unknown", {"value": code}, "occupation_code"))
@@ -112,22 +137,22 @@ def do_create_course(actor: Any, provider: TrainingProvider, data: dict[str, Any
     practice = _int(data, "practice_hours", hours - theory)
     if theory + practice != hours:
         raise ProblemError(Problem("training.hours_split", {"value": theory + practice, "hours": hours}, "hours"))
-    mode = str(data.get("mode") or Course.Mode.OFFLINE)
+    mode = _text(data.get("mode")) or Course.Mode.OFFLINE
     if mode not in Course.Mode.values:
         raise ProblemError(Problem("training.value", {"field": "mode", "value": mode}, "mode"))
     cost, subsidy = _money(data, "cost"), _money(data, "subsidy")
     if subsidy > cost:
         raise ProblemError(Problem("training.subsidy_over_cost", {}, "subsidy"))
-    region_code = str(data.get("region_code") or "").strip()
+    region_code = _text(data.get("region_code"))
     region = Region.objects.filter(code=region_code).first() if region_code else None
     if region_code and region is None:
         raise ProblemError(Problem("training.value", {"field": "region_code", "value": region_code}, "region_code"))
-    title = str(data.get("title") or "").strip()
+    title = _text(data.get("title"), 200)
     if not title:
         raise ProblemError(Problem("row.required", {"column": "title"}, "title"))
     course = Course.objects.create(
         provider=provider,
-        title=title[:200],
+        title=title,
         occupation=occupation,
         target_grade=grade,
         tasks=tasks,
@@ -139,7 +164,7 @@ def do_create_course(actor: Any, provider: TrainingProvider, data: dict[str, Any
         subsidy=subsidy,
         capacity=_int(data, "capacity", minimum=1),
         region=region,
-        location=str(data.get("location") or "")[:200],
+        location=_text(data.get("location"), 200),
         org_path=provider.org_path,
     )
     events.record(
@@ -162,7 +187,13 @@ def do_add_session(
     ends = ends_on or starts_on
     if ends < starts_on:
         raise ProblemError(Problem("date.end_before_start", {}, "ends_on"))
-    session = CourseSession.objects.create(course=course, starts_on=starts_on, ends_on=ends, hours=hours, note=note)
+    hours = _int({"hours": hours}, "hours", 0)
+    limit = HOURS_PER_DAY * ((ends - starts_on).days + 1)
+    if hours > limit:
+        raise ProblemError(Problem("training.session_hours", {"value": hours, "limit": limit}, "hours"))
+    session = CourseSession.objects.create(
+        course=course, starts_on=starts_on, ends_on=ends, hours=hours, note=_text(note, 200)
+    )
     events.record(
         actor=actor,
         kind="create",
@@ -279,7 +310,12 @@ def do_record_attendance(
         raise ProblemError(Problem("training.session_course", {}, "session"))
     if enrolment.status not in (Enrolment.Status.ENROLLED, Enrolment.Status.COMPLETED):
         raise ProblemError(Problem("training.not_active", {"value": enrolment.get_status_display()}))
-    attended = (session.hours if hours is None else hours) if present else 0
+    if session.starts_on > timezone.localdate():
+        raise ProblemError(Problem("training.session_not_started", {"value": session.starts_on.isoformat()}, "session"))
+    attended = _int({"hours": (session.hours if hours is None else hours) if present else 0}, "hours")
+    limit = session.hours or HOURS_PER_DAY * ((session.ends_on - session.starts_on).days + 1)
+    if attended > limit:
+        raise ProblemError(Problem("training.session_hours", {"value": attended, "limit": limit}, "hours"))
     row, _ = Attendance.objects.update_or_create(
         enrolment=enrolment, session=session, defaults={"present": present, "hours": attended}
     )
@@ -299,11 +335,17 @@ def do_record_attendance(
 def do_complete(actor: Any, enrolment: Enrolment, *, completed_on: dt.date | None = None) -> Enrolment:
     """Mark the course completed for this member (staff of the course's organisation)."""
     _require(may_manage_path(actor, enrolment.course.org_path))
+    done_on = completed_on or timezone.localdate()
+    # A completion counts towards the member's grade at once, so it cannot be dated ahead.
+    if done_on > timezone.localdate():
+        raise ProblemError(Problem("date.future", {"value": done_on.isoformat()}, "completed_on"))
+    if done_on < enrolment.member.birth_date:
+        raise ProblemError(Problem("date.before_birth", {"value": done_on.isoformat()}, "completed_on"))
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if current.status != Enrolment.Status.ENROLLED:
         raise ProblemError(Problem("training.not_active", {"value": current.get_status_display()}))
     current.status = Enrolment.Status.COMPLETED
-    current.completed_on = completed_on or timezone.localdate()
+    current.completed_on = done_on
     current.save(update_fields=["status", "completed_on", "updated_at"])
     events.record(
         actor=actor,

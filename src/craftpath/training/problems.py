@@ -19,6 +19,10 @@ CATALOGUE.update(
             "Theory hours plus practice hours ({value}) should equal the total hours ({hours}).",
         ),
         "training.value": ("“{field}”的值“{value}”无效。", 'The value "{value}" for "{field}" is not valid.'),
+        "training.too_large": (
+            "“{field}”的值“{value}”过大，最多为 {limit}。",
+            'The value "{value}" for "{field}" is too large; it can be at most {limit}.',
+        ),
         "training.task_index": (
             "职业 {occupation} 没有第 {value} 项工作任务（共 {count} 项）。",
             "Occupation {occupation} has no task number {value} (it has {count}).",
@@ -35,6 +39,14 @@ CATALOGUE.update(
         "training.not_active": (
             "该报名当前状态为“{value}”，无法执行此操作。",
             'This enrolment is "{value}", so that cannot be done now.',
+        ),
+        "training.session_hours": (
+            "学时（{value}）超过了该课次的时长（最多 {limit} 学时）。",
+            "{value} hours is more than this session can hold (at most {limit}).",
+        ),
+        "training.session_not_started": (
+            "该课次 {value} 才开始，不能提前记录出勤。",
+            "This session starts on {value}; attendance cannot be recorded before it.",
         ),
         "training.session_course": (
             "该课次不属于此课程。",

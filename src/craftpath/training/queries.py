@@ -17,7 +17,7 @@ from craftpath.training.models import Course, Enrolment
 
 def region_filter(code: str) -> Q:
     """A province (``320000``) or city (``320100``) code matches every region under it."""
-    code = code.strip()
+    code = code.replace("\x00", "").strip()
     if len(code) == 6 and code.endswith("0000"):
         return Q(region__code__startswith=code[:2])
     if len(code) == 6 and code.endswith("00"):
@@ -38,7 +38,7 @@ def list_courses(
     if open_only:
         qs = qs.filter(is_open=True)
     if occupation:
-        qs = qs.filter(occupation_id=occupation.strip())
+        qs = qs.filter(occupation_id=occupation.replace("\x00", "").strip())  # PostgreSQL refuses NUL
     if grade is not None:
         qs = qs.filter(target_grade=grade)
     if region:

@@ -26,17 +26,24 @@ from craftpath.training.access import (
 from craftpath.training.models import Course
 
 
+def _number(text: str) -> int | None:
+    """A whole-number filter from the address; anything else ("²", which ``isdigit`` accepts, or a number too long
+    for ``int``) is no filter rather than an error page."""
+    try:
+        return int(text) if text.strip().isdecimal() else None
+    except ValueError:
+        return None
+
+
 @login_required
 def course_list(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    grade = request.GET.get("grade", "")
-    task = request.GET.get("task", "")
     courses = queries.list_courses(
         courses_visible_to(user),
         occupation=request.GET.get("occupation", ""),
-        grade=int(grade) if grade.isdigit() else None,
+        grade=_number(request.GET.get("grade", "")),
         region=request.GET.get("region", ""),
-        task=int(task) if task.isdigit() else None,
+        task=_number(request.GET.get("task", "")),
     )[:100]
     member = Member.objects.filter(user=user).first() if user.role == "member" else None
     suggestions = queries.courses_for_member(courses_visible_to(user), member, timezone.localdate()) if member else []
