@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from craftpath.core.problems import CATALOGUE
+from craftpath.training import queries
 from craftpath.training.models import Attendance, Course, CourseSession, Enrolment
 from tests.conftest import Cast
 from tests.credentials.factories import WELDER, client_for, welding_course
@@ -85,8 +86,11 @@ def test_largest_amount_the_column_holds_is_kept(cast: Cast) -> None:
 def test_nul_characters_neither_crash_searches_nor_reach_the_database(cast: Cast) -> None:
     course = welding_course(cast)
     member = _client(cast.member_a)
-    assert member.get("/api/training/courses", {"region": "320100\x00"}).status_code == 200
-    assert member.get("/training/", {"occupation": "\x00"}).status_code == 200
+    # Requests are refused whole by the site (core.middleware), in both languages.
+    refused = member.get("/api/training/courses", {"region": "320100\x00"})
+    assert refused.status_code == 400
+    assert refused.json()["problems"][0]["code"] == "request.nul"
+    assert member.get("/training/", {"occupation": "\x00"}).status_code == 400
     body = {
         "provider_id": str(course.provider.public_id),
         "title": "焊工\x00培训",
@@ -96,9 +100,15 @@ def test_nul_characters_neither_crash_searches_nor_reach_the_database(cast: Cast
         "capacity": 5,
         "location": "\x00玄武区",
     }
-    created = _post(_client(cast.staff_a), "/api/training/courses", body)
-    assert created.status_code == 201, created.content
-    assert (created.json()["title"], created.json()["location"]) == ("焊工培训", "玄武区")
+    before = Course.objects.count()
+    assert _post(_client(cast.staff_a), "/api/training/courses", body).status_code == 400
+    assert Course.objects.count() == before
+    # Callers other than a request (commands, imports) still never store a NUL.
+    from craftpath.training.actions import do_create_course
+
+    created = do_create_course(cast.staff_a, course.provider, {k: v for k, v in body.items() if k != "provider_id"})
+    assert (created.title, created.location) == ("焊工培训", "玄武区")
+    assert queries.list_courses(Course.objects.all(), region="320100\x00", occupation=WELDER + "\x00").exists()
 
 
 @pytest.mark.parametrize("value", ["²", "1" * 5000])

@@ -195,6 +195,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "请求内容不是有效的 JSON，请检查引号、逗号和括号。",
         "The request body is not valid JSON; check its quotes, commas and brackets.",
     ),
+    "request.nul": (
+        "输入中含有不可见的空字符（NUL），无法保存或查询。请删除后重试（常见于从其他系统复制粘贴的文字）。",
+        "The input contains an invisible NUL character, which cannot be saved or searched. Remove it and try "
+        "again (it often comes with text pasted from another system).",
+    ),
     "request.invalid": ("“{field}”的值无效：{detail}", '"{field}" is not valid: {detail}'),
 }
 
