@@ -159,3 +159,42 @@ def test_career_moves_show_carry_over_and_gaps(market: Market) -> None:
     plan = matching.training_plan(market.cast.ma, occupation="6-18-01-02", grade=None, as_of=AS_OF)
     assert len(plan["missing"]) == 6
     assert plan["courses"] == []
+
+
+def test_the_value_of_an_hour_trades_fees_for_time_on_every_surface(market: Market) -> None:
+    from tests.credentials.factories import client_for
+
+    cast = market.cast
+    provider = do_create_provider(cast.staff_a, name="玄武职工学校", org=cast.district_a)
+
+    def course(title: str, tasks: list[int], cost: str, hours: int) -> object:
+        data = {"title": title, "occupation_code": TURNER, "target_grade": 4, "tasks": tasks, "hours": hours}
+        return do_create_course(cast.staff_a, provider, {**data, "theory_hours": hours, "cost": cost, "capacity": 9})
+
+    part_a = course("车工技师上篇", [0, 1, 2], "800", 40)
+    part_b = course("车工技师下篇", [3, 4, 5], "700", 40)
+    quick = course("车工技师速成", [0, 1, 2, 3, 4, 5], "1800", 16)
+
+    fees_only = matching.training_plan(cast.ma, occupation=TURNER, grade=4, as_of=AS_OF)
+    assert [c["course"].pk for c in fees_only["courses"]] == [part_a.pk, part_b.pk]
+    assert (fees_only["total_fees"], fees_only["total_hours"]) == (1500.0, 80.0)
+    # At 10 yuan an hour the two parts cost 1500 + 800, the short course 1800 + 160.
+    timed = matching.training_plan(cast.ma, occupation=TURNER, grade=4, as_of=AS_OF, hour_value=10)
+    assert [c["course"].pk for c in timed["courses"]] == [quick.pk]
+    assert (timed["total_fees"], timed["total_hours"], timed["total_cost"]) == (1800.0, 16.0, 1960.0)
+    assert timed["courses"][0]["fee"] == 1800.0
+
+    member = client_for(cast.member_a)
+    body = member.get("/api/jobs/members/me/training-plan", {"hour_value": "10"}).json()
+    assert [c["title"] for c in body[0]["courses"]] == ["车工技师速成"]
+    assert (body[0]["total_hours"], body[0]["hour_value"]) == (16.0, 10.0)
+    for bad in ("-1", "nan", "inf"):
+        refused = member.get("/api/jobs/members/me/training-plan", {"hour_value": bad})
+        assert refused.status_code == 422
+        assert refused.json()["problems"][0]["code"] == "jobs.hour_value"
+    page = member.get("/jobs/me/", {"hour_value": "10"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "车工技师速成" in page
+    assert "16 hours of training in all" in page
+    page = member.get("/jobs/me/", {"hour_value": "-5"}).content.decode()
+    assert "每小时时间价值" in page  # the problem, in Chinese, and the plans computed on fees only
+    assert "车工技师上篇" in page

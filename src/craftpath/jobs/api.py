@@ -258,6 +258,8 @@ class PlanOut(Schema):
     courses: list[PlanCourse]
     uncovered: list[TextItem]
     total_cost: float
+    total_hours: float
+    hour_value: float
     method: str
 
 
@@ -266,22 +268,28 @@ class PlanOut(Schema):
     response=list[PlanOut],
     summary="Missing competencies and the cheapest courses: next grades, or ?occupation= for a move",
 )
-def training_plan(request: HttpRequest, public_id: str, occupation: str | None = None) -> list[dict[str, Any]]:
+def training_plan(
+    request: HttpRequest, public_id: str, occupation: str | None = None, hour_value: float = 0.0
+) -> list[dict[str, Any]]:
+    """``hour_value``: yuan per training hour added to each course's cost (0: money only)."""
     member = _member_for(request, public_id)
     as_of = queries.today()
+    value = matching.check_hour_value(hour_value)
     if occupation:
         if not queries.occupation_names([occupation]):
             raise ProblemError(Problem("occupation.unknown", {"value": occupation}, "occupation"))
-        plans = [matching.training_plan(member, occupation=occupation, grade=None, as_of=as_of)]
+        plans = [matching.training_plan(member, occupation=occupation, grade=None, as_of=as_of, hour_value=value)]
     else:
         plans = [
-            matching.training_plan(member, occupation=c, grade=g, as_of=as_of)
+            matching.training_plan(member, occupation=c, grade=g, as_of=as_of, hour_value=value)
             for c, g in matching.next_grade_targets(member, as_of)
         ]
     return [
         {
             **{k: p[k] for k in ("occupation_code", "occupation_name", "required", "missing", "uncovered", "method")},
             "total_cost": p["total_cost"],
+            "total_hours": p["total_hours"],
+            "hour_value": p["hour_value"],
             "grade": int(p["grade"]) if p["grade"] is not None else None,
             "courses": [
                 {

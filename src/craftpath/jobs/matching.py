@@ -7,11 +7,13 @@ All scoring happens in :mod:`craftpath.engines.matching`; this module only build
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 import polars as pl
 from django.db.models import QuerySet
 
+from craftpath.core.problems import Problem, ProblemError
 from craftpath.engines.grades import Grade
 from craftpath.engines.matching import match_jobs_for_seekers, match_seekers_for_jobs
 from craftpath.engines.matching.pathways import next_occupations
@@ -137,8 +139,25 @@ def next_grade_targets(member: Member, as_of: dt.date) -> list[tuple[str, int]]:
     return out
 
 
-def training_plan(member: Member, *, occupation: str, grade: int | None, as_of: dt.date) -> dict[str, Any]:
+def check_hour_value(value: Any) -> float:
+    """The yuan a member puts on an hour of training time: a finite number, 0 or more."""
+    try:
+        number = float(str(value).strip() or 0)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number < 0:
+        raise ProblemError(Problem("jobs.hour_value", {"value": str(value)[:40]}, "hour_value"))
+    return number
+
+
+def training_plan(
+    member: Member, *, occupation: str, grade: int | None, as_of: dt.date, hour_value: float = 0.0
+) -> dict[str, Any]:
     """The missing competencies for a target and the cheapest courses that close the gap.
+
+    Cost is money after subsidies; ``hour_value`` (yuan per hour, the member's own figure — no
+    sourced value of a trainee's hour is on file) adds the time spent, so a dearer but shorter
+    course can win. Between plans of equal cost the one with fewer hours wins.
 
     With ``grade`` (the next grade in an occupation) a task counts as held when a certificate at
     that grade or above, or a completed course at that grade or above, covers it; the courses
@@ -160,6 +179,7 @@ def training_plan(member: Member, *, occupation: str, grade: int | None, as_of: 
         sessions=frames["sessions"],
         completed=queries.completed_courses(member),
         as_of=as_of,
+        hour_cost=hour_value,
     )
     texts = dict(required.select("competency_id", "text").iter_rows())
     rows = plan.courses.to_dicts()
@@ -177,6 +197,7 @@ def training_plan(member: Member, *, occupation: str, grade: int | None, as_of: 
                 "course": courses[int(r["course_id"])],
                 "session": sessions.get(int(r["session_id"])) if r["session_id"] else None,
                 "cost": r["cost"],
+                "fee": r["cost"] - hour_value * r["hours"],  # money after subsidy, without the time
                 "hours": r["hours"],
                 "covers": [{"id": c, "text": texts.get(c, c)} for c in r["covers"]],
             }
@@ -184,6 +205,9 @@ def training_plan(member: Member, *, occupation: str, grade: int | None, as_of: 
         ],
         "uncovered": [{"id": c, "text": texts.get(c, c)} for c in plan.uncovered],
         "total_cost": plan.total_cost,
+        "total_hours": float(sum(r["hours"] for r in rows)),
+        "total_fees": plan.total_cost - hour_value * float(sum(r["hours"] for r in rows)),
+        "hour_value": hour_value,
         "method": plan.method,
     }
 

@@ -25,6 +25,10 @@ CATALOGUE.update(
             "薪酬“{value}”数额过大，请核对是否多输了位数（单位为元/月）。",
             'Pay "{value}" is too large; please check for extra digits (whole yuan per month).',
         ),
+        "jobs.hour_value": (
+            "“{value}”不能作为每小时时间价值，请填写 0 或正数（元/小时；0 表示只比较费用）。",
+            '"{value}" cannot be the value of an hour; give 0 or a positive number of yuan (0 compares money only).',
+        ),
         "jobs.pay_order": (
             "最低薪酬（{low}）高于最高薪酬（{high}），请核对。",
             "The lowest pay ({low}) is above the highest ({high}); please check both.",

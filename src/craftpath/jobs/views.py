@@ -60,10 +60,18 @@ def me(request: HttpRequest) -> HttpResponse:
     targets = matching.next_grade_targets(member, as_of)
     chosen = request.GET.get("occupation", "").strip()
     moves = matching.career_moves(member, as_of)
-    plans = [matching.training_plan(member, occupation=code, grade=grade, as_of=as_of) for code, grade in targets[:3]]
+    hour_problem = None
+    try:
+        hour_value = matching.check_hour_value(request.GET.get("hour_value", "0"))
+    except ProblemError as exc:
+        hour_problem, hour_value = exc.problems[0], 0.0
+    plans = [
+        matching.training_plan(member, occupation=code, grade=grade, as_of=as_of, hour_value=hour_value)
+        for code, grade in targets[:3]
+    ]
     other = chosen or (moves[0]["occupation_code"] if moves else "")
     if other and queries.occupation_names([other]):
-        plans.append(matching.training_plan(member, occupation=other, grade=None, as_of=as_of))
+        plans.append(matching.training_plan(member, occupation=other, grade=None, as_of=as_of, hour_value=hour_value))
     seeker = JobSeeker.objects.filter(member=member).first()
     return render(
         request,
@@ -77,6 +85,8 @@ def me(request: HttpRequest) -> HttpResponse:
             "moves": moves,
             "placements": placements_visible_to(request.user).select_related("opening", "opening__employer"),
             "chosen": chosen,
+            "hour_value": hour_value,
+            "hour_problem": hour_problem,
         },
     )
 

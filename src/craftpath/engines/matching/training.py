@@ -1,6 +1,7 @@
 """Training that closes a skill gap: the cheapest set of courses covering missing competencies.
 
-Weighted set cover. Each course costs ``max(fee − subsidy, 0) + hour_cost × hours``; choosing a
+Weighted set cover. Each course costs ``max(fee − subsidy, 0) + hour_cost × hours`` (between plans
+of equal cost the one with fewer hours wins); choosing a
 course brings its prerequisites along (unless already completed). Up to ``exact_limit``
 candidate courses the optimum is found by enumerating every prerequisite-closed subset
 (vectorized, 2ⁿ); above that the greedy rule (cheapest cost per newly covered competency) is
@@ -89,8 +90,10 @@ def _closure(course: str, prereq: dict[str, list[str]], completed: set[str]) -> 
     return out
 
 
-def _exact(cover_bits: np.ndarray, need_bits: np.ndarray, costs: np.ndarray, target: np.ndarray) -> int:
-    """Cheapest prerequisite-closed subset covering ``target``; returns its bit mask."""
+def _exact(
+    cover_bits: np.ndarray, need_bits: np.ndarray, costs: np.ndarray, target: np.ndarray, hours: np.ndarray
+) -> int:
+    """Cheapest prerequisite-closed subset covering ``target`` (ties: fewest hours); returns its bit mask."""
     n = len(costs)
     words = cover_bits.shape[1]
     size = 1 << n
@@ -98,17 +101,19 @@ def _exact(cover_bits: np.ndarray, need_bits: np.ndarray, costs: np.ndarray, tar
     need = np.zeros(size, dtype=np.int64)
     cost = np.zeros(size, dtype=np.float64)
     count = np.zeros(size, dtype=np.int64)
+    time = np.zeros(size, dtype=np.float64)
     for i in range(n):
         lo, hi = 1 << i, 1 << (i + 1)
         cover[lo:hi] = cover[:lo] | cover_bits[i]
         need[lo:hi] = need[:lo] | need_bits[i]
         cost[lo:hi] = cost[:lo] + costs[i]
         count[lo:hi] = count[:lo] + 1
+        time[lo:hi] = time[:lo] + hours[i]
     masks = np.arange(size, dtype=np.int64)
     ok = ((cover & target) == target).all(axis=1) & ((need & ~masks) == 0)
     cand = np.flatnonzero(ok)
-    # cheapest, then fewest courses, then smallest mask (deterministic)
-    best = cand[np.lexsort((cand, count[cand], np.round(cost[cand], 6)))[0]]
+    # cheapest, then fewest hours, then fewest courses, then smallest mask (deterministic)
+    best = cand[np.lexsort((cand, count[cand], np.round(time[cand], 6), np.round(cost[cand], 6)))[0]]
     return int(best)
 
 
@@ -180,7 +185,8 @@ def plan_training(
         target = np.zeros(words, dtype=np.uint64)
         for b in range(len(coverable)):
             target[b // 64] |= np.uint64(1) << np.uint64(b % 64)
-        best = _exact(cover_bits, need_bits, costs, target)
+        hours = np.array([info[c]["hours"] or 0.0 for c in cand], dtype=np.float64)
+        best = _exact(cover_bits, need_bits, costs, target, hours)
         chosen = [c for i, c in enumerate(cand) if best >> i & 1]
         method, bound = "exact", 1.0
     else:

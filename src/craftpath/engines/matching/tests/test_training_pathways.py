@@ -146,3 +146,18 @@ def test_next_occupations_missing_and_carry_over() -> None:
     assert first["competencies_missing"] == ["b#1"]
     assert first["carry_over"] >= 0.5
     assert "6-31-01-01" not in r["occupation_code"].to_list()
+
+
+def test_equal_cost_plans_prefer_fewer_hours_and_hour_cost_trades_money_for_time() -> None:
+    courses = pl.DataFrame(
+        {"course_id": ["long", "short", "quick"], "fee": [500, 500, 900], "subsidy": [0, 0, 0], "hours": [80, 24, 8]}
+    )
+    cc = pl.DataFrame({"course_id": ["long", "short", "quick"], "competency_id": ["x", "x", "x"]})
+    # Same money: the plan with fewer hours wins, whatever the order of the rows.
+    assert plan_training(["x"], courses, course_competencies=cc).courses["course_id"].to_list() == ["short"]
+    reversed_rows = plan_training(["x"], courses.reverse(), course_competencies=cc)
+    assert reversed_rows.courses["course_id"].to_list() == ["short"]
+    # Valuing the member's time at 30 yuan an hour makes the dearer, shorter course the cheaper plan.
+    timed = plan_training(["x"], courses, course_competencies=cc, hour_cost=30)
+    assert timed.courses["course_id"].to_list() == ["quick"]
+    assert timed.total_cost == 900 + 30 * 8
