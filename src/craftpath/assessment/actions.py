@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from craftpath.assessment.texts import describe_missing
 from craftpath.core import events
 from craftpath.core.problems import NotFoundOrForbidden, Problem, ProblemError
 from craftpath.credentials.actions import do_issue_certificate
+from craftpath.engines.codes import check_credit_code
 from craftpath.engines.grades import Grade
 from craftpath.orgs.access import can_act_in
 from craftpath.orgs.models import Organisation
@@ -30,6 +32,10 @@ from craftpath.taxonomy.models import Occupation
 
 _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
+# Weights, pass marks and scores are stored in 5-digit decimals; anything at or beyond what the score
+# columns hold is refused as input before any arithmetic on it (1e1000000 would overflow the context).
+_SCORE_FIELD = Candidate._meta.get_field("theory_score")
+_STORABLE = Decimal(10) ** (_SCORE_FIELD.max_digits - _SCORE_FIELD.decimal_places)
 
 
 def _require(ok: bool) -> None:
@@ -46,8 +52,14 @@ def do_create_body(
     assert org is not None
     if not (name or "").strip():
         raise ProblemError(Problem("row.required", {"column": "name"}, "name"))
+    credit_code = (credit_code or "").strip().upper()
+    if credit_code:
+        check = check_credit_code(credit_code)
+        if not check.ok:
+            raise ProblemError(Problem(check.error_code or "uscc.checksum", {"value": credit_code}, "credit_code"))
+        credit_code = check.value
     body = AssessmentBody.objects.create(
-        name=name.strip()[:160], credit_code=(credit_code or "").strip().upper(), managed_by=org, org_path=org.path
+        name=name.strip()[:160], credit_code=credit_code, managed_by=org, org_path=org.path
     )
     events.record(
         actor=actor,
@@ -112,13 +124,13 @@ def _exam_grade(occupation: Occupation, grade: int) -> None:
         raise ProblemError(Problem("grade.not_in_occupation", {"occupation": occupation.code, "grade": grade}, "grade"))
 
 
-def _decimal(value: Any, field: str, code: str = "assessment.score_range") -> Decimal:
+def _decimal(value: Any, field: str, code: str = "assessment.score_range", *, bounded: bool = True) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         raise ProblemError(Problem(code, {"field": field, "value": value}, field)) from None
-    if not number.is_finite():
-        raise ProblemError(Problem(code, {"field": field, "value": value}, field))
+    if not number.is_finite() or (bounded and number.copy_abs() >= _STORABLE):
+        raise ProblemError(Problem(code, {"field": field, "value": str(value)[:20]}, field))
     return number
 
 
@@ -159,7 +171,10 @@ def do_create_event(
                 "body",
             )
         )
-    defaults = parameters_on(held_on)
+    try:
+        defaults = parameters_on(held_on)
+    except LookupError:
+        raise ProblemError(Problem("assessment.no_parameters", {"value": held_on.isoformat()}, "held_on")) from None
     used: dict[str, dict[str, Any]] = {}
 
     def pick(name: str, given: Any) -> Decimal:
@@ -167,7 +182,8 @@ def do_create_event(
             p = defaults[name]
             used[name] = {"value": str(p.value), "valid_from": p.valid_from.isoformat(), "source": p.source}
             return p.value
-        value = _decimal(given, name, "assessment.pass_mark" if "pass" in name else "assessment.weights_sum")
+        code = "assessment.pass_mark" if "pass" in name else "assessment.weights_sum"
+        value = _decimal(given, name, code, bounded=name != "appeal_days")
         used[name] = {"value": str(value), "source": source or "set for this event"}
         return value
 
@@ -199,6 +215,10 @@ def do_create_event(
         if not 0 <= value <= _HUNDRED:
             raise ProblemError(Problem("assessment.pass_mark", {"value": value}, "pass_mark"))
     days = int(pick("appeal_days", appeal_days))
+    # The column's portable range (SQLite would store more, PostgreSQL's smallint would fail with a 500).
+    low, high = BaseDatabaseOperations.integer_field_ranges["PositiveSmallIntegerField"]
+    if not low <= days <= high:
+        raise ProblemError(Problem("assessment.appeal_days", {"value": days, "max": high}, "appeal_days"))
     event = AssessmentEvent.objects.create(
         org=org,
         org_path=org.path,
@@ -227,6 +247,10 @@ def do_create_event(
     return event
 
 
+def _locked_event(event: AssessmentEvent) -> AssessmentEvent:
+    return AssessmentEvent.objects.select_for_update(of=("self",)).select_related("org").get(pk=event.pk)
+
+
 def _may_register(actor: Any, member: Member) -> bool:
     if getattr(actor, "role", None) == "member":
         return bool(member.user_id == actor.pk)
@@ -244,6 +268,9 @@ def do_register_candidate(
     """
     if not _may_register(actor, member) or not member.org_path.startswith(event.org_path):
         raise NotFoundOrForbidden()
+    # The event row is locked and read again: a registration racing another for the same member, or
+    # racing publication, waits for it and then sees what it did (not a unique-constraint error).
+    event = _locked_event(event)
     if event.status != AssessmentEvent.Status.OPEN:
         raise ProblemError(Problem("assessment.closed"))
     if Candidate.objects.filter(event=event, member=member).exists():
@@ -310,9 +337,13 @@ def _apply_scores(candidate: Candidate, theory: Decimal, practice: Decimal) -> N
 def do_record_scores(actor: Any, candidate: Candidate, *, theory: Any, practice: Any) -> Candidate:
     """Scores out of 100 for theory and practice; refused outside 0–100."""
     _require(may_manage_path(actor, candidate.event.org_path))
-    if candidate.event.status != AssessmentEvent.Status.OPEN:
+    # Read the event's status under its lock: scores must not change once publication has begun.
+    event = _locked_event(candidate.event)
+    if event.status != AssessmentEvent.Status.OPEN:
         raise ProblemError(Problem("assessment.closed"))
     t, p = _score(theory, "theory"), _score(practice, "practice")
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("member").get(pk=candidate.pk)
+    candidate.event = event
     before = {"theory": str(candidate.theory_score), "practice": str(candidate.practice_score)}
     _apply_scores(candidate, t, p)
     candidate.save(update_fields=["theory_score", "practice_score", "total_score", "passed", "updated_at"])
@@ -425,8 +456,16 @@ def do_resolve_appeal(
     practice: Any = None,
 ) -> Appeal:
     """Decide an appeal; an upheld appeal may correct the scores, and a new pass is certified."""
-    candidate = appeal.candidate
-    _require(may_manage_path(actor, candidate.event.org_path))
+    _require(may_manage_path(actor, appeal.candidate.event.org_path))
+    # Lock and re-read: two officers deciding the same appeal at once must not both decide it (nor
+    # both certify the corrected pass).
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    candidate = (
+        Candidate.objects.select_for_update(of=("self",))
+        .select_related("event", "event__org", "member")
+        .get(pk=appeal.candidate_id)
+    )
+    appeal.candidate = candidate
     if appeal.state != Appeal.State.OPEN:
         raise ProblemError(Problem("assessment.appeal_closed"))
     if upheld and theory is not None and practice is not None:

@@ -62,6 +62,14 @@ CATALOGUE.update(
             "该身份证号码的会员没有报名本次评价。",
             "The member with this ID number is not registered for this assessment.",
         ),
+        "assessment.no_parameters": (
+            "评价参数表中没有 {value} 当日适用的取值，请核对评价日期。",
+            "The assessment parameter table has no values in force on {value}; please check the assessment date.",
+        ),
+        "assessment.appeal_days": (
+            "申诉期天数 {value} 无效，应为 0 到 {max} 之间的整数。",
+            "The appeal window of {value} days is not valid; it should be a whole number from 0 to {max}.",
+        ),
         "assessment.override_staff_only": (
             "只有工会工作人员可以登记破格报名，并须说明理由。",
             "Only union staff can register an exception, and they must give a reason.",

@@ -65,6 +65,9 @@ def import_scores(actor: Any, event: AssessmentEvent, path: Path) -> dict[str, A
     except ValueError as exc:
         report["problems"].append({"row": 0, **Problem("file.columns", {"value": str(exc)}, "file").as_dict()})
         return report
+    except Exception:  # a damaged workbook (not a zip, a broken sheet): say so, do not crash
+        report["problems"].append({"row": 0, **Problem("file.format", {}, "file").as_dict()})
+        return report
     candidates = {c.member.id_hash: c for c in event.candidates.select_related("member", "event")}
     for number, values in rows:
         report["rows"] += 1
