@@ -75,3 +75,20 @@ def test_legacy_file_problems(cast: Cast, tmp_path: Path) -> None:
     report = import_legacy_certificates(cast.staff_a, path)
     assert report.problems[0]["code"] == "file.columns"
     assert report.created == 0
+
+
+def test_an_overlong_certificate_number_fails_its_row_only(cast: Cast, tmp_path: Path) -> None:
+    path = tmp_path / "legacy.csv"
+    rows = [
+        "证书编号,身份证号,职业编码,等级,发证日期,发证机构",
+        f"{'N' * 80},{_id(cast.ma)},{WELDER},初级工,2015-06-01,南京市职业技能鉴定中心",
+        f"L-OK,{_id(cast.ma)},{WELDER},中级工,2019-06-01,南京市职业技能鉴定中心",
+    ]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    report = import_legacy_certificates(cast.staff_a, path)
+    assert (report.created, report.failed) == (1, 1)
+    assert report.problems[0]["row"] == 2
+    assert report.problems[0]["code"] == "legacy.number_too_long"
+    assert "64" in report.problems[0]["message_zh"]
+    assert "64" in report.problems[0]["message_en"]
+    assert Certificate.objects.filter(member=cast.ma, how="legacy").values_list("number", flat=True).get() == "L-OK"

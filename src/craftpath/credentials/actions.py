@@ -97,11 +97,18 @@ def _retire_active(org: Organisation, now: dt.datetime) -> IssuerKey | None:
     return old
 
 
+def _lock_org(org: Organisation) -> None:
+    """Key changes for one organisation happen one at a time: two first issues (or a rotation racing an
+    issue) would otherwise both create an active key and the second would fail on the one-active rule."""
+    Organisation.objects.select_for_update().only("pk").get(pk=org.pk)
+
+
 @transaction.atomic
 def do_rotate_issuer_key(actor: Any, org: Organisation) -> IssuerKey:
     """A new signing key for ``org``; the old one is retired but stays trusted for its certificates."""
     if actor is not None and not can_act_in(actor, org):
         raise NotFoundOrForbidden()
+    _lock_org(org)
     now = timezone.now()
     old = _retire_active(org, now)
     key = _create_key(org, now)
@@ -124,6 +131,7 @@ def _allocate(actor: Any, org: Organisation, count: int) -> tuple[IssuerKey, int
     The key row is locked, so concurrent issuers never get the same index. A full key is
     rotated (the new key's DID is added to the trusted list automatically).
     """
+    _lock_org(org)
     key = IssuerKey.objects.select_for_update().filter(org=org, state=IssuerKey.State.ACTIVE).first()
     if key is None or key.next_index >= STATUS_LIST_SIZE:
         now = timezone.now()
@@ -211,6 +219,15 @@ def do_issue_certificate(
         raise NotFoundOrForbidden()
     award = Award(member, occupation_code, int(grade), issued_on or timezone.localdate())
     _check(award, catalogue or load_catalogue(), timezone.localdate(), org.name)
+    if valid_until is not None and valid_until <= award.issued_on:
+        # Valid from the issue date's midnight to valid_until's: it would be expired as it is signed.
+        raise ProblemError(
+            Problem(
+                "credential.valid_until",
+                {"value": valid_until.isoformat(), "issued_on": award.issued_on.isoformat()},
+                "valid_until",
+            )
+        )
     issued = issue_batch(actor, org, [award], valid_until=valid_until, source=source)
     return issued[0]
 

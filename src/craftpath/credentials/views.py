@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from craftpath.core import events
-from craftpath.core.problems import NotFoundOrForbidden, ProblemError
+from craftpath.core.problems import NotFoundOrForbidden, Problem, ProblemError
 from craftpath.credentials import actions, queries
 from craftpath.credentials.access import (
     access_credential_by_public_id,
@@ -22,7 +22,7 @@ from craftpath.credentials.access import (
     may_manage_credential,
 )
 from craftpath.credentials.models import StatusListRecord
-from craftpath.engines.credentials import certificate_summary, render_certificate_pdf
+from craftpath.engines.credentials import certificate_summary, missing_glyphs, render_certificate_pdf
 from craftpath.engines.grades import Grade
 from craftpath.registry.models import Certificate
 
@@ -66,7 +66,13 @@ def credential_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def credential_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = _credential(request, public_id)
-    pdf = render_certificate_pdf(json.loads(credential.document))
+    document = json.loads(credential.document)
+    missing = missing_glyphs("".join(certificate_summary(document).values()))
+    if missing:  # e.g. a given name with 玥: say so instead of failing (the engine refuses to print it wrong)
+        problem = Problem("credential.pdf_font", {"value": missing})
+        messages.error(request, problem.en if (get_language() or "").startswith("en") else problem.zh)
+        return redirect("credentials:detail", public_id=credential.public_id)
+    pdf = render_certificate_pdf(document)
     events.record(
         actor=request.user,
         kind="export",
@@ -83,6 +89,14 @@ def credential_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 def credential_json(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = _credential(request, public_id)
+    events.record(
+        actor=request.user,
+        kind="export",
+        action="download_certificate_json",
+        object_type="credential",
+        object_id=credential.number,
+        org_path=credential.org_path,
+    )
     response = HttpResponse(credential.document.encode("utf-8"), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{credential.number}.json"'
     return response
