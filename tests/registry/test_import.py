@@ -601,3 +601,16 @@ def test_a_member_moved_by_import_takes_their_job_seeker_case(tree: Tree, tmp_pa
     assert result.problems == []
     assert JobSeeker.objects.get(pk=cases[0].pk).org_path == tree.other_union.path
     assert JobSeeker.objects.get(pk=cases[1].pk).org_path == tree.union.path
+
+
+def test_an_overlong_certificate_number_fails_its_row_only(tree: Tree, tmp_path: Path) -> None:
+    ids = [fake_id(), fake_id()]
+    sheets = standard_sheets(ids)
+    sheets["证书 Certificates"][1][4] = "N" * 65
+    result, batch = run(tree, write_xlsx(tmp_path / "long.xlsx", sheets))
+    assert batch.rows_failed == 1
+    assert [(p["code"], p["column"]) for p in result.problems] == [("row.too_long", "证书编号")]
+    assert "65" not in result.problems[0]["en"]
+    assert "64" in result.problems[0]["zh"]
+    assert Certificate.objects.count() == 1
+    assert Member.objects.count() == 2

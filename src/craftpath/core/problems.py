@@ -145,6 +145,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Required columns are missing: {value}. Please use the import template.",
     ),
     "row.required": ("“{column}”不能为空。", '"{column}" must not be empty.'),
+    "row.too_long": (
+        "“{column}”过长，最多 {limit} 个字符，请核对。",
+        '"{column}" is too long: at most {limit} characters; please check it.',
+    ),
     "import.row_conflict": (
         "同一文件中该会员出现了多次且信息不一致（第 {value} 行）。",
         "This member appears more than once in the file with different details (row {value}).",

@@ -183,6 +183,10 @@ def check_history(
     }, []
 
 
+# The certificate number column's length: a longer number is a typing slip, and PostgreSQL would refuse it.
+_NUMBER_LENGTH = Certificate._meta.get_field("number").max_length or 64
+
+
 def check_certificate(
     data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -195,6 +199,10 @@ def check_certificate(
     how = _HOW_ALIASES.get(str(data.get("how") or "").strip(), str(data.get("how") or "").strip())
     if not number:
         problems.append(Problem("row.required", {"column": "certificate_number"}, "certificate_number"))
+    elif len(number) > _NUMBER_LENGTH:
+        problems.append(
+            Problem("row.too_long", {"column": "certificate_number", "limit": _NUMBER_LENGTH}, "certificate_number")
+        )
     if not issuer:
         problems.append(Problem("row.required", {"column": "issuer"}, "issuer"))
     if issued is None and not any(p.field == "issued_on" for p in problems):
