@@ -41,8 +41,6 @@ HEADERS = {
     "issuer": ("发证机构", "issuer"),
 }
 
-_NUMBER_MAX: int = Certificate._meta.get_field("number").max_length  # type: ignore[assignment]
-
 
 @dataclass
 class LegacyReport:
@@ -148,15 +146,6 @@ def import_legacy_certificates(actor: Any, path: Path) -> LegacyReport:
             if cleaned is None:
                 report.failed += 1
                 report.problems.extend({"row": number, **p.as_dict()} for p in problems)
-                continue
-            if len(cleaned["number"]) > _NUMBER_MAX:  # PostgreSQL would refuse the whole file with a 500
-                _problem(
-                    report,
-                    number,
-                    Problem(
-                        "legacy.number_too_long", {"value": len(cleaned["number"]), "limit": _NUMBER_MAX}, "number"
-                    ),
-                )
                 continue
             existing = Certificate.all_objects.filter(issuer=cleaned["issuer"], number=cleaned["number"]).first()
             if existing is not None:

@@ -33,11 +33,6 @@ CATALOGUE.update(
             "证书编号 {value} 已登记在另一名会员名下，本行未导入。",
             "Certificate number {value} is already recorded for another member; this row was not imported.",
         ),
-        "legacy.number_too_long": (
-            "证书编号过长（{value} 个字符），最多 {limit} 个字符，本行未导入。请核对该列是否填错。",
-            "The certificate number is too long ({value} characters, at most {limit}); this row was not imported. "
-            "Please check that column.",
-        ),
         "legacy.id_number": (
             "身份证号码无效（{value}），请核对。",
             "The ID number is not valid ({value}); please check it.",
