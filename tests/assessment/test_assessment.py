@@ -143,6 +143,10 @@ def test_scores_are_validated_and_publication_issues_certificates(cast: Cast) ->
     # Appeal within the window; upheld with corrected scores → certificate issued then.
     failing.refresh_from_db()
     appeal = do_lodge_appeal(cast.staff_a, failing, reason="实操评分表漏计一项")
+    with pytest.raises(ProblemError) as err:  # one open appeal per result
+        do_lodge_appeal(cast.staff_a, failing, reason="再次申诉")
+    assert err.value.problems[0].code == "assessment.appeal_open"
+    assert failing.appeals.count() == 1
     do_resolve_appeal(cast.staff_a, appeal, upheld=True, resolution="复核后改分", theory="90", practice="65")
     assert IssuedCredential.objects.filter(member=cast.ma_colleague_no_consent).exists()
 

@@ -432,6 +432,10 @@ def do_lodge_appeal(actor: Any, candidate: Candidate, *, reason: str) -> Appeal:
         raise ProblemError(Problem("assessment.appeal_window", {"value": event.appeal_until.isoformat()}))
     if not (reason or "").strip():
         raise ProblemError(Problem("credential.reason_required", {}, "reason"))
+    # One open appeal per result: the candidate row is locked so two submissions at once give one appeal.
+    Candidate.objects.select_for_update(of=("self",)).only("pk").get(pk=candidate.pk)
+    if Appeal.objects.filter(candidate=candidate, state=Appeal.State.OPEN).exists():
+        raise ProblemError(Problem("assessment.appeal_open"))
     appeal = Appeal.objects.create(candidate=candidate, reason=reason.strip(), lodged_by=actor)
     events.record(
         actor=actor,

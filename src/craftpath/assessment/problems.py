@@ -58,6 +58,11 @@ CATALOGUE.update(
             "Results are not published yet, so there is nothing to appeal.",
         ),
         "assessment.appeal_closed": ("该申诉已处理。", "This appeal has already been decided."),
+        "assessment.appeal_open": (
+            "该成绩已有一项申诉正在处理，请等待处理结果；如需补充理由，请联系评价机构。",
+            "An appeal against this result is already open; please wait for its decision, or contact the "
+            "assessment body to add to it.",
+        ),
         "assessment.not_candidate": (
             "该身份证号码的会员没有报名本次评价。",
             "The member with this ID number is not registered for this assessment.",
