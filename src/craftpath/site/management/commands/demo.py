@@ -127,12 +127,25 @@ class Command(BaseCommand):
                 .values_list("occupation_id", flat=True)[:occupations]
             )
         ]
+        # The demo members' own occupations get courses at every grade too, so that signing in as one
+        # shows a gap plan with courses (and the value-of-time trade-off) rather than "no course yet".
+        own = [
+            str(c)
+            for c in OccupationHistory.objects.filter(member__user__username__in=["demo-member1", "demo-member2"])
+            .order_by("occupation_id")
+            .values_list("occupation_id", flat=True)
+            .distinct()
+            if c not in common
+        ]
         provider = do_create_provider(actor, name="江苏省职业技能培训中心（演示）", org=actor.org)
         cities = list(Organisation.objects.filter(level="city", path__startswith=actor.org.path).order_by("code"))
         courses = 0
-        for n, code in enumerate(common):
-            tasks = len(Occupation.objects.get(code=code).tasks or [])
-            for grade in (2, 3, 4):
+        for n, code in enumerate([*common, *own]):
+            occupation = Occupation.objects.get(code=code)
+            tasks = len(occupation.tasks or [])
+            offered = (1, 2, 3, 4, 5) if code in own else (2, 3, 4)
+            grades = [g for g in offered if g in (occupation.grades or [])]
+            for grade in grades:
                 half = max(1, tasks // 2)
                 for part, indices in enumerate((range(half), range(half, tasks))):
                     if not indices:
