@@ -22,8 +22,9 @@ from craftpath.assessment.models import Appeal, AssessmentBody, AssessmentEvent,
 from craftpath.assessment.scores_import import import_scores
 from craftpath.core.problems import ProblemError
 from craftpath.credentials.models import IssuedCredential
+from tests.concurrency import while_first_is_open
 from tests.conftest import Cast
-from tests.credentials.factories import WELDER, client_for, welder_career, welding_event, while_first_is_open
+from tests.credentials.factories import WELDER, client_for, welder_career, welding_event
 
 
 def _api(user: Any) -> Client:

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
-from collections.abc import Callable
 from typing import Any
 
-from django.db import connection, transaction
 from django.test import Client
 
 from craftpath.assessment.actions import do_authorise_body, do_create_body, do_create_event
 from craftpath.assessment.models import AssessmentEvent
-from craftpath.core.problems import ProblemError
 from craftpath.registry.actions import do_add_certificate, do_add_history
 from craftpath.registry.models import Member
 from craftpath.training.actions import do_create_course, do_create_provider
@@ -79,37 +74,3 @@ def welding_event(cast: Cast, *, grade: int = 2, staff: Any = None, **params: An
     return do_create_event(
         staff, org=staff.org, body=body, occupation_code=WELDER, grade=grade, held_on=dt.date(2026, 1, 10), **params
     )
-
-
-def while_first_is_open(first: Callable[[], Any], second: Callable[[], Any]) -> list[str]:
-    """Run ``second`` in another connection while ``first``'s transaction is still open, then commit it.
-
-    Returns what ``second`` ended with: "ok" or the codes of the problems it raised; any other
-    exception (an IntegrityError, say) fails the test. Needs ``django_db(transaction=True)``.
-    """
-    started = threading.Event()
-    outcome: list[str] = []
-    errors: list[BaseException] = []
-
-    def run_second() -> None:
-        try:
-            started.wait(timeout=10)
-            try:
-                second()
-                outcome.append("ok")
-            except ProblemError as exc:
-                outcome.extend(p.code for p in exc.problems)
-        except BaseException as exc:  # surfaced below
-            errors.append(exc)
-        finally:
-            connection.close()  # this thread's own connection
-
-    thread = threading.Thread(target=run_second)
-    thread.start()
-    with transaction.atomic():
-        first()
-        started.set()
-        time.sleep(0.5)  # the second is now waiting on the first's rows
-    thread.join(timeout=60)
-    assert not errors, errors
-    return outcome

@@ -11,8 +11,9 @@ from craftpath.core.models import AuditEvent
 from craftpath.credentials.actions import do_issue_certificate
 from craftpath.credentials.models import IssuedCredential, IssuerKey
 from craftpath.registry.models import Certificate, Member
+from tests.concurrency import while_first_is_open
 from tests.conftest import Cast
-from tests.credentials.factories import WELDER, client_for, while_first_is_open
+from tests.credentials.factories import WELDER, client_for
 
 
 def _api(user: Any) -> Client:
