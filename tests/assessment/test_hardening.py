@@ -116,15 +116,20 @@ def test_a_stale_copy_cannot_change_scores_or_register_after_publication(cast: C
     assert Candidate.objects.filter(event=event).count() == 1
 
 
-@pytest.mark.django_db
-def test_an_appeal_is_decided_once(cast: Cast) -> None:
+def _failed_and_appealed(cast: Cast) -> tuple[Candidate, Appeal]:
+    """A published fail (practice 50) with the member's appeal lodged against it."""
     event = welding_event(cast)
     welder_career(cast.staff_a, cast.ma)
     candidate = do_register_candidate(cast.staff_a, event, cast.ma)
     do_record_scores(cast.staff_a, candidate, theory="90", practice="50")
     do_publish_results(cast.staff_a, event)
     candidate.refresh_from_db()
-    appeal = do_lodge_appeal(cast.member_a, candidate, reason="实操评分表漏计一项")
+    return candidate, do_lodge_appeal(cast.member_a, candidate, reason="实操评分表漏计一项")
+
+
+@pytest.mark.django_db
+def test_an_appeal_is_decided_once(cast: Cast) -> None:
+    candidate, appeal = _failed_and_appealed(cast)
     second_copy = Appeal.objects.get(pk=appeal.pk)
     do_resolve_appeal(cast.staff_a, appeal, upheld=False, resolution="维持原评分")
     with pytest.raises(ProblemError) as err:
@@ -168,13 +173,7 @@ def test_scores_entered_while_results_are_published_are_refused(cast: Cast) -> N
 
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_decide_the_same_appeal_at_once(cast: Cast) -> None:
-    event = welding_event(cast)
-    welder_career(cast.staff_a, cast.ma)
-    candidate = do_register_candidate(cast.staff_a, event, cast.ma)
-    do_record_scores(cast.staff_a, candidate, theory="90", practice="50")
-    do_publish_results(cast.staff_a, event)
-    candidate.refresh_from_db()
-    appeal = do_lodge_appeal(cast.member_a, candidate, reason="实操评分表漏计一项")
+    _, appeal = _failed_and_appealed(cast)
     other = Appeal.objects.get(pk=appeal.pk)
     outcome = while_first_is_open(
         lambda: do_resolve_appeal(cast.staff_a, appeal, upheld=True, resolution="复核", theory="90", practice="70"),

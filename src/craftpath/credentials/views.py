@@ -72,33 +72,28 @@ def credential_pdf(request: HttpRequest, public_id: str) -> HttpResponse:
         problem = Problem("credential.pdf_font", {"value": missing})
         messages.error(request, problem.en if (get_language() or "").startswith("en") else problem.zh)
         return redirect("credentials:detail", public_id=credential.public_id)
-    pdf = render_certificate_pdf(document)
-    events.record(
-        actor=request.user,
-        kind="export",
-        action="download_certificate_pdf",
-        object_type="credential",
-        object_id=credential.number,
-        org_path=credential.org_path,
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{credential.number}.pdf"'
-    return response
+    return _download(request, credential, render_certificate_pdf(document), "pdf", "application/pdf")
 
 
 @login_required
 def credential_json(request: HttpRequest, public_id: str) -> HttpResponse:
     credential = _credential(request, public_id)
+    body = credential.document.encode("utf-8")
+    return _download(request, credential, body, "json", "application/json; charset=utf-8")
+
+
+def _download(request: HttpRequest, credential: Any, body: bytes, ext: str, content_type: str) -> HttpResponse:
+    """A certificate file as an attachment; every download is an audited export."""
     events.record(
         actor=request.user,
         kind="export",
-        action="download_certificate_json",
+        action=f"download_certificate_{ext}",
         object_type="credential",
         object_id=credential.number,
         org_path=credential.org_path,
     )
-    response = HttpResponse(credential.document.encode("utf-8"), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{credential.number}.json"'
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{credential.number}.{ext}"'
     return response
 
 
