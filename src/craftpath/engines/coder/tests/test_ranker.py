@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from craftpath.engines.coder.core import FULL_FEATURES, RankerWeights, calibrate
+from craftpath.engines.coder.core import FULL_FEATURES, USE_FEATURES, RankerWeights, calibrate
 from craftpath.engines.coder.ranker import GbmRanker, fit_weights, softmax_rows
 
 
@@ -61,3 +61,34 @@ def test_no_queries() -> None:
     assert p.shape == (0, 30)
     assert conf.shape == (0,)
     assert treed.shape == (0,)
+
+
+def test_trees_with_extra_signals_get_them_only_for_the_rows_they_rank() -> None:
+    rng = np.random.default_rng(1)
+    f, e = len(FULL_FEATURES), len(USE_FEATURES)
+    X = rng.normal(size=(200, 30, f)).astype(np.float32)
+    U = rng.normal(size=(200, 30, e)).astype(np.float32)
+    y = np.argmax(6 * X[:, :, 0] + 2 * U[:, :, 0] + rng.normal(size=(200, 30)), axis=1)
+    w = fit_weights(X, y)
+    trees = GbmRanker.fit(np.concatenate([X, U], axis=2), y, rounds=20, learning_rate=0.2, top=10)
+    assert trees.n_features == f + e
+    weights = RankerWeights(np.zeros(20), w, dist=w, gbm={"dist": trees}, tree_below={"dist": 0.5})
+    asked: list[np.ndarray] = []
+
+    def extra(rows: np.ndarray) -> np.ndarray:
+        asked.append(rows)
+        return U[rows]
+
+    p, _, treed = weights.rank("dist", X, extra)
+    assert 0 < treed.sum() < len(X)
+    assert len(asked) == 1
+    np.testing.assert_array_equal(asked[0], np.flatnonzero(treed))
+    # The extra signals matter: the trees' answer is not what they give without them.
+    wrong = weights.rank("dist", X, lambda rows: np.zeros_like(U[rows]))[0]
+    assert not np.allclose(p[treed], wrong[treed])
+    # Without the extra signals the trees cannot run: the linear ranker decides every row.
+    p_lin, _, none = weights.rank("dist", X)
+    assert not none.any()
+    np.testing.assert_allclose(p_lin, softmax_rows(X @ w.astype(np.float32)), rtol=1e-6)
+    # The feature list travels with the weights.
+    assert RankerWeights.from_json(weights.to_json()).gbm["dist"].n_features == f + e
