@@ -171,11 +171,12 @@ def sentence_cache(occ: pl.DataFrame, lab: pl.DataFrame) -> EmbeddingCache:
     Starts from the shipped cache and embeds what is missing (about 8,000 texts, ~6 s).
     """
     cache = load_sentence_embeddings()
-    probe = Coder(occ, lab, sentence=SentenceEncoder(), sentence_cache=cache)
+    encoder = SentenceEncoder()
+    probe = Coder(occ, lab, sentence=encoder, sentence_cache=cache)
     queries = probe._prepare(lab["job_name"].to_list())
     missing = sorted({q for q in queries if q and q not in cache.vectors})
     if missing:
-        cache.vectors.update(zip(missing, SentenceEncoder().embed(missing), strict=True))
+        cache.vectors.update(zip(missing, encoder.embed(missing), strict=True))
     # As shipped (float16), so that the classifier trained here has the key the package computes.
     cache.vectors = {t: v.astype(np.float16).astype(np.float32) for t, v in cache.vectors.items()}
     return cache
