@@ -28,6 +28,19 @@ def _post(client: Client, url: str, body: dict[str, Any]) -> Any:
     return client.post(url, body, content_type="application/json")
 
 
+def _course_body(course: Course, **fields: Any) -> dict[str, Any]:
+    """A valid new-course request on ``course``'s provider, with ``fields`` changed."""
+    body: dict[str, Any] = {
+        "provider_id": str(course.provider.public_id),
+        "title": "焊工技能提升",
+        "occupation_code": WELDER,
+        "target_grade": 2,
+        "hours": 10,
+        "capacity": 5,
+    }
+    return {**body, **fields}
+
+
 def _problem(response: Any, code: str) -> dict[str, Any]:
     assert response.status_code == 422, (response.status_code, response.content[:300])
     problem = response.json()["problems"][0]
@@ -51,33 +64,14 @@ def _problem(response: Any, code: str) -> dict[str, Any]:
     ],
 )
 def test_course_numbers_the_columns_cannot_hold_are_refused(cast: Cast, field: str, value: Any, code: str) -> None:
-    course = welding_course(cast)
-    body = {
-        "provider_id": str(course.provider.public_id),
-        "title": "焊工技能提升",
-        "occupation_code": WELDER,
-        "target_grade": 2,
-        "hours": 10,
-        "capacity": 5,
-        field: value,
-    }
+    body = _course_body(welding_course(cast), **{field: value})
     problem = _problem(_post(_client(cast.staff_a), "/api/training/courses", body), code)
     assert problem["field"] == field
     assert Course.objects.count() == 1
 
 
 def test_largest_amount_the_column_holds_is_kept(cast: Cast) -> None:
-    course = welding_course(cast)
-    body = {
-        "provider_id": str(course.provider.public_id),
-        "title": "焊工技能提升",
-        "occupation_code": WELDER,
-        "target_grade": 2,
-        "hours": 10,
-        "capacity": 2_147_483_647,
-        "cost": "99999999.99",
-        "subsidy": "99999999.99",
-    }
+    body = _course_body(welding_course(cast), capacity=2_147_483_647, cost="99999999.99", subsidy="99999999.99")
     created = _post(_client(cast.staff_a), "/api/training/courses", body)
     assert created.status_code == 201, created.content
     assert (created.json()["cost"], created.json()["capacity"]) == ("99999999.99", 2_147_483_647)
@@ -91,15 +85,7 @@ def test_nul_characters_neither_crash_searches_nor_reach_the_database(cast: Cast
     assert refused.status_code == 400
     assert refused.json()["problems"][0]["code"] == "request.nul"
     assert member.get("/training/", {"occupation": "\x00"}).status_code == 400
-    body = {
-        "provider_id": str(course.provider.public_id),
-        "title": "焊工\x00培训",
-        "occupation_code": WELDER,
-        "target_grade": 2,
-        "hours": 10,
-        "capacity": 5,
-        "location": "\x00玄武区",
-    }
+    body = _course_body(course, title="焊工\x00培训", location="\x00玄武区")
     before = Course.objects.count()
     assert _post(_client(cast.staff_a), "/api/training/courses", body).status_code == 400
     assert Course.objects.count() == before
