@@ -64,6 +64,9 @@ class CVFeatures:
     # The second model's signals (USE_FEATURES) of each mode's candidates, for the trees.
     U_full: np.ndarray | None = None
     U_dist: np.ndarray | None = None
+    # The leaf the rankers learn for each row when training labels differ from the scored
+    # ones (corrected labels; -1: not used for training). None: ``y_leaf``.
+    y_fit: np.ndarray | None = None
 
 
 def cv_features(
@@ -84,14 +87,22 @@ def cv_features(
     the full features are computed once more with its vectors (``X_dist``).
     ``sentence_cache``: the second model's vectors of the names, definitions and every
     labelled title; with it the trees' extra signals are computed too (``U_full``, ``U_dist``).
+
+    A ``train_code`` column in ``labelled`` (see :func:`.resources.labelled_titles`) gives
+    the label each title teaches when it is in a training fold (null: it teaches nothing);
+    ``code`` stays the label it is scored against.
     """
     labelled = labelled.filter(pl.col("job_name").is_not_null())
+    has_fit = "train_code" in labelled.columns
     folds = fold_ids(labelled.height, n_folds, seed)
     probe = Coder(occupations, None)
     codes = [c or "" for c in labelled["code"].to_list()]
     y_leaf = np.array([probe.code_index.get(c, -1) for c in codes])
     y_group = np.array([probe.group_index.get(c[:7], -1) if c else -1 for c in codes])
     y_level4 = np.array([probe.levels[i] == 4 if i >= 0 else False for i in y_leaf])
+    y_fit = None
+    if has_fit:
+        y_fit = np.array([probe.code_index.get(c or "", -1) for c in labelled["train_code"].to_list()])
     n, n_leaf = labelled.height, len(probe.codes)
     c = N_CANDIDATES
     cand_cheap = np.zeros((n, c), np.int64)
@@ -106,6 +117,8 @@ def cv_features(
     queries = probe._prepare(labelled["job_name"].to_list())
     for f in range(n_folds):
         train = labelled.filter(pl.Series(folds != f))
+        if has_fit:
+            train = train.filter(pl.col("train_code").is_not_null()).select("job_name", code="train_code")
         test = np.flatnonzero(folds == f)
         coder = Coder(occupations, train, embeddings=embeddings, embedder=embedder, sentence_cache=sentence_cache)
         coder.query_cache = True
@@ -146,6 +159,7 @@ def cv_features(
         X_dist,
         U_full,
         U_dist,
+        y_fit,
     )
 
 
@@ -200,7 +214,8 @@ def fit_ranker(cv: CVFeatures, rows: np.ndarray | None = None, l2: float = 1e-4,
     the one used). Rows whose true leaf is not shortlisted cannot teach a ranker; they
     still count (as misses) when fitting the calibration.
     """
-    mask = (cv.y_leaf >= 0) & np.array([bool(q) for q in cv.queries])
+    y = cv.y_leaf if cv.y_fit is None else cv.y_fit
+    mask = (y >= 0) & np.array([bool(q) for q in cv.queries])
     if rows is not None:
         sel = np.zeros_like(mask)
         sel[rows] = True
@@ -210,7 +225,7 @@ def fit_ranker(cv: CVFeatures, rows: np.ndarray | None = None, l2: float = 1e-4,
     out = RankerWeights(np.zeros(len(CHEAP_FEATURES)), np.zeros(len(FULL_FEATURES)))
     for mode in modes:
         cand, X = mode_arrays(cv, mode)
-        pos = _position(cand[idx], cv.y_leaf[idx])
+        pos = _position(cand[idx], y[idx])
         ok = pos >= 0
         w = fit_weights(X[idx[ok]], pos[ok], l2)
         p = softmax_rows(X[idx] @ w.astype(np.float32))

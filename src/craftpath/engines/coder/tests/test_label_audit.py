@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from craftpath.engines.coder import Coder, occupation_table
+from craftpath.engines.coder.resources import evaluation_titles, label_corrections, labelled_titles
 
 VERDICTS = {"right", "defensible", "wrong"}
 
@@ -54,3 +55,50 @@ def test_random_audit_is_level4_and_its_corrections_are_leaves() -> None:
     # Corrections are given only where the label was judged wrong, and differ from it.
     assert (better["verdict"] == "wrong").all()
     assert (better["better_code"] != better["expected_code"]).all()
+
+
+def test_every_wrong_label_has_one_correction() -> None:
+    fixes = label_corrections()
+    assert fixes["job_name"].n_unique() == fixes.height
+    wrong = set()
+    for name in ("csco_titles_dev_audit.csv", "csco_titles_dev_misses_audit.csv"):
+        audit = _eval_csv(name)
+        wrong |= set(audit.filter(pl.col("verdict") == "wrong")["job_name"])
+    assert set(fixes["job_name"]) == wrong
+    random_audit = _eval_csv("csco_titles_dev_audit.csv").filter(pl.col("verdict") == "wrong")
+    joined = random_audit.join(fixes, on="job_name")
+    assert (joined["better_code"].fill_null("") == joined["corrected_code"].fill_null("")).all()
+    leaves = set(Coder(occupation_table(), None).codes)
+    assert set(fixes["corrected_code"].drop_nulls()) <= leaves
+
+
+def test_the_coder_learns_from_corrected_labels_and_is_scored_on_published_ones() -> None:
+    published = labelled_titles(corrected=False)
+    learnt = labelled_titles()
+    fixes = label_corrections()
+    dropped = fixes.filter(pl.col("corrected_code").is_null())["job_name"]
+    assert learnt.height == published.height - dropped.len()
+    assert not learnt["job_name"].is_in(dropped.to_list()).any()
+    fixed = fixes.filter(pl.col("corrected_code").is_not_null())
+    got = dict(learnt.filter(pl.col("job_name").is_in(fixed["job_name"].to_list())).iter_rows())
+    assert got == dict(fixed.select("job_name", "corrected_code").iter_rows())
+    untouched = published.filter(~pl.col("job_name").is_in(fixes["job_name"].to_list()))
+    assert untouched.join(learnt, on=["job_name", "code"]).height == untouched.height
+    scored = evaluation_titles()
+    assert scored.select("job_name", "code").equals(published)
+    assert scored["train_code"].null_count() == dropped.len()
+
+
+def test_packaged_coder_does_not_repeat_labels_found_wrong(cheap_coder: Coder) -> None:
+    # Before the corrections the coder memorised them: 电脑技术学徒 → 心电学技师 (0.87).
+    fixes = label_corrections()
+    titles = fixes["job_name"].to_list()
+    out = cheap_coder.code(titles, k=5, min_confidence=0.0, evidence=False)
+    top1 = dict(out.filter(pl.col("rank") == 1).select("input_index", "code").iter_rows())
+    wrong = fixes["expected_code"].to_list()
+    repeated = sum(top1.get(i) == wrong[i] for i in range(len(titles)))
+    assert repeated / len(titles) <= 0.25
+    better = fixes["corrected_code"].to_list()
+    top5 = out.group_by("input_index").agg("code")
+    hits = sum(better[i] in codes for i, codes in top5.iter_rows() if better[i] is not None)
+    assert hits / sum(b is not None for b in better) >= 0.8
