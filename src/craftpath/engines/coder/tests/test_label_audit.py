@@ -1,8 +1,10 @@
 """The label audits of the dev titles describe the shipped data and the classification.
 
-The audits (``data/eval/csco_titles_dev_audit.csv`` and ``…_misses_audit.csv``) carry the
-accuracy figures against judged labels in docs/coder.md; if the dev titles, their codes or
-the table changed under them, those figures would silently stop meaning anything.
+The audits (``data/eval/csco_titles_dev_audit.csv``, ``…_audit_rest.csv`` and
+``…_misses_audit.csv``) and the corrections drawn from them carry the accuracy figures
+against audited labels in docs/coder.md and decide what the packaged coder learns from; if
+the dev titles, their codes or the table changed under them, those figures would silently
+stop meaning anything.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from craftpath.engines.coder import Coder, occupation_table
 from craftpath.engines.coder.resources import evaluation_titles, label_corrections, labelled_titles
 
 VERDICTS = {"right", "defensible", "wrong"}
+# The two blind audits (no coder output in view): together every level-4 label, once.
+AUDITS = ("csco_titles_dev_audit.csv", "csco_titles_dev_audit_rest.csv")
 
 
 def _eval_csv(name: str) -> pl.DataFrame:
@@ -30,7 +34,12 @@ def dev() -> pl.DataFrame:
 
 
 @pytest.mark.parametrize(
-    ("name", "rows"), [("csco_titles_dev_audit.csv", 200), ("csco_titles_dev_misses_audit.csv", 319)]
+    ("name", "rows"),
+    [
+        ("csco_titles_dev_audit.csv", 200),
+        ("csco_titles_dev_misses_audit.csv", 319),
+        ("csco_titles_dev_audit_rest.csv", 2311),
+    ],
 )
 def test_audit_rows_are_dev_titles_with_their_labels(dev: pl.DataFrame, name: str, rows: int) -> None:
     audit = _eval_csv(name)
@@ -61,7 +70,7 @@ def test_every_wrong_label_has_one_correction() -> None:
     fixes = label_corrections()
     assert fixes["job_name"].n_unique() == fixes.height
     wrong = set()
-    for name in ("csco_titles_dev_audit.csv", "csco_titles_dev_misses_audit.csv"):
+    for name in AUDITS:
         audit = _eval_csv(name)
         wrong |= set(audit.filter(pl.col("verdict") == "wrong")["job_name"])
     assert set(fixes["job_name"]) == wrong
@@ -102,3 +111,18 @@ def test_packaged_coder_does_not_repeat_labels_found_wrong(cheap_coder: Coder) -
     top5 = out.group_by("input_index").agg("code")
     hits = sum(better[i] in codes for i, codes in top5.iter_rows() if better[i] is not None)
     assert hits / sum(b is not None for b in better) >= 0.8
+
+
+def test_the_audits_cover_every_level4_label(dev: pl.DataFrame) -> None:
+    coder = Coder(occupation_table(), None)
+    level4 = {c for c, lv in zip(coder.codes, coder.levels, strict=True) if lv == 4}
+    titles = set(dev.filter(pl.col("expected_code").is_in(list(level4)))["job_name"])
+    audited: set[str] = set()
+    for name in AUDITS:
+        audited |= set(_eval_csv(name)["job_name"])
+    assert titles <= audited
+    assert not set(_eval_csv(AUDITS[0])["job_name"]) & set(_eval_csv(AUDITS[1])["job_name"])
+    rest = _eval_csv("csco_titles_dev_audit_rest.csv")
+    fixed = rest.filter(pl.col("better_code").is_not_null())
+    assert (fixed["verdict"] == "wrong").all()
+    assert set(fixed["better_code"]) <= set(coder.codes)
