@@ -21,7 +21,7 @@ def _json(client: Any, method: str, url: str, data: Any = None) -> tuple[int, An
 
 def test_openings_crud(market: Market, occupation_coder: Any) -> None:
     staff = client_for(market.cast.staff_a)
-    status, body = _json(staff, "post", "/api/jobs/openings", {"title": "数控车床操作工", "union_code": "T-XW-001"})
+    status, body = _json(staff, "post", "/api/jobs/openings", {"title": "招聘车床车工", "union_code": "T-XW-001"})
     assert status == 201
     assert body["occupation_code"] == TURNER
     assert body["coded_by"] == "coder"

@@ -23,7 +23,7 @@ def _post(cast: Cast, **data: Any) -> JobOpening:
 
 
 def test_opening_is_coded_from_its_title(cast: Cast, occupation_coder: Any) -> None:
-    opening = _post(cast, title="数控车床操作工", region_code="320102")
+    opening = _post(cast, title="招聘车床车工", region_code="320102")
     assert opening.occupation_id == TURNER
     assert opening.coded_by == "coder"
     assert not opening.needs_coding
