@@ -45,6 +45,7 @@ def dev() -> pl.DataFrame:
         ("csco_titles_dev_audit.csv", 200),
         ("csco_titles_dev_misses_audit.csv", 319),
         ("csco_titles_dev_audit_rest.csv", 2311),
+        ("csco_titles_dev_audit_second.csv", 627),
     ],
 )
 def test_audit_rows_are_dev_titles_with_their_labels(dev: pl.DataFrame, name: str, rows: int) -> None:
@@ -132,3 +133,22 @@ def test_the_audits_cover_every_level4_label(dev: pl.DataFrame, table: Coder) ->
     fixed = rest.filter(pl.col("better_code").is_not_null())
     assert (fixed["verdict"] == "wrong").all()
     assert set(fixed["better_code"]) <= set(coder.codes)
+
+
+def test_second_reading_is_a_stratified_sample_and_agrees_as_documented() -> None:
+    # Every label the first reading found wrong, and 150 each of right and defensible,
+    # read again blind to the first verdicts (data/eval/README.md, "Second reading").
+    first = pl.concat([_eval_csv(name) for name in AUDITS]).select("job_name", first="verdict")
+    second = _eval_csv("csco_titles_dev_audit_second.csv")
+    joined = second.join(first, on="job_name", how="left")
+    assert joined["first"].null_count() == 0
+    sizes = dict(joined.group_by("first").len().iter_rows())
+    assert sizes == {"wrong": 327, "right": 150, "defensible": 150}
+    cross = {(a, b): n for a, b, n in joined.group_by("first", "verdict").len().iter_rows()}
+    assert cross.get(("wrong", "wrong"), 0) == 326
+    assert cross.get(("wrong", "right"), 0) == 0
+    assert cross.get(("right", "wrong"), 0) == 0
+    assert cross.get(("defensible", "wrong"), 0) == 22
+    better = second.filter(pl.col("better_code").is_not_null())
+    assert (better["verdict"] == "wrong").all()
+    assert set(better["better_code"]) <= set(occupation_table()["code"])
