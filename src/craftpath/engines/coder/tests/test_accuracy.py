@@ -6,9 +6,9 @@ import numpy as np
 import polars as pl
 import pytest
 
-from craftpath.engines.coder import Coder, labelled_titles, occupation_table
+from craftpath.engines.coder import Coder, labelled_titles
 from craftpath.engines.coder.evaluation import fold_ids
-from craftpath.engines.coder.resources import load_embeddings, load_sentence_embeddings, load_weights
+from craftpath.engines.coder.resources import coding_table, load_embeddings, load_sentence_embeddings, load_weights
 
 
 def _held_out(use_embeddings: bool, limit: int | None = None) -> tuple[float, float]:
@@ -17,7 +17,7 @@ def _held_out(use_embeddings: bool, limit: int | None = None) -> tuple[float, fl
     train = lab.filter(pl.Series(folds != 0))
     test = lab.filter(pl.Series(folds == 0))
     coder = Coder(
-        occupation_table(),
+        coding_table(),
         train,
         weights=load_weights(),
         embeddings=load_embeddings(),
