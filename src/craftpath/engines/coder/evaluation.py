@@ -78,6 +78,7 @@ def cv_features(
     embedder: Embedder | None = None,
     static_corpus: tuple[list[str], np.ndarray] | None = None,
     sentence_cache: EmbeddingCache | None = None,
+    extra: pl.DataFrame | None = None,
     **settings: float,
 ) -> CVFeatures:
     """Cheap and full features of each labelled title, the kNN trained on the other folds.
@@ -91,6 +92,9 @@ def cv_features(
     A ``train_code`` column in ``labelled`` (see :func:`.resources.labelled_titles`) gives
     the label each title teaches when it is in a training fold (null: it teaches nothing);
     ``code`` stays the label it is scored against.
+
+    ``extra``: more labelled titles (``job_name, code``) that every fold's coder learns from
+    beside the other folds; they are never scored (see :func:`.resources.trade_titles`).
     """
     labelled = labelled.filter(pl.col("job_name").is_not_null())
     has_fit = "train_code" in labelled.columns
@@ -119,6 +123,8 @@ def cv_features(
         train = labelled.filter(pl.Series(folds != f))
         if has_fit:
             train = train.filter(pl.col("train_code").is_not_null()).select("job_name", code="train_code")
+        if extra is not None:
+            train = pl.concat([train.select("job_name", "code"), extra.select("job_name", "code")])
         test = np.flatnonzero(folds == f)
         coder = Coder(occupations, train, embeddings=embeddings, embedder=embedder, sentence_cache=sentence_cache)
         coder.query_cache = True

