@@ -39,7 +39,7 @@ from .distill import StaticEmbedder
 from .embed import DIM, USE_DIM, Embedder, EmbeddingCache, SentenceEncoder
 from .linear import SoftmaxModel, fit_softmax
 from .ngrams import Vocabulary, analyze, idf, tfidf_rows
-from .normalize import has_content, normalize_name, pick_title_text, title_segments
+from .normalize import has_content, normalize_name, pick_title_text, strip_markers, title_segments
 from .ranker import GbmRanker, softmax_rows, top_candidates
 from .topk import topk_idx
 
@@ -503,6 +503,9 @@ class Coder:
         leaves = leaf_occupations(occupations)
         self.codes: list[str] = leaves["code"].to_list()
         self.names: list[str] = _col(leaves, "name")
+        # Names as people read them: without the classification's green/digital marker
+        # (``道路货运汽车驾驶员L`` → ``道路货运汽车驾驶员``), as the occupation pages show them.
+        self.display_names: list[str] = [strip_markers(n) for n in self.names]
         self.levels = np.asarray(leaves["level"].to_list(), dtype=np.int8)
         self.code_index = {c: i for i, c in enumerate(self.codes)}
         groups = sorted({c[:7] for c in self.codes})
@@ -1253,7 +1256,7 @@ class Coder:
                     cols["input_index"].append(start + r)
                     cols["rank"].append(rank)
                     cols["code"].append(self.codes[leaf])
-                    cols["name"].append(self.names[leaf])
+                    cols["name"].append(self.display_names[leaf])
                     cols["score"].append(round(float(prob[r, leaf]), 4))
                     cols["confidence"].append(round(c, 4))
                     cols["no_confident_code"].append(False)

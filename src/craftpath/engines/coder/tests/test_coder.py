@@ -46,6 +46,16 @@ def test_names_with_markers_match_without_them(cheap_coder: Coder) -> None:
     assert top1(cheap_coder, "网络编辑") == "2-10-02-05"
 
 
+def test_answers_name_occupations_without_their_markers(cheap_coder: Coder) -> None:
+    # 4-02-02-02 is 道路货运汽车驾驶员L in the classification: the L marks a green
+    # occupation and is not read out as part of its name.
+    out = cheap_coder.code(["货车司机", "网络编辑"], k=5)
+    names = dict(zip(out["code"], out["name"], strict=True))
+    assert names["4-02-02-02"] == "道路货运汽车驾驶员"
+    assert names["2-10-02-05"] == "网络编辑"
+    assert not any(n.endswith(("L", "S", "L/S")) for n in out["name"])
+
+
 def test_traditional_characters(cheap_coder: Coder) -> None:
     assert top1(cheap_coder, "軟體工程師") == top1(cheap_coder, "软件工程师")
     assert top1(cheap_coder, "電焊工") == "6-18-02-04"
