@@ -75,7 +75,7 @@ def market(cast: Cast, occupation_coder: Any) -> Market:
     do_add_history(cast.staff_a, colleague, {"occupation_code": TURNER, "start": "2016-03-01"})
 
     def opening(**data: Any) -> JobOpening:
-        base = {"union_code": "T-XW-001", "employer_credit_code": "91350100M000100Y43", "expires_on": "2026-12-31"}
+        base = {"union_code": "T-XW-001", "employer_credit_code": "91350100M000100Y43", "expires_on": "2099-12-31"}
         return do_create_opening(cast.staff_a, {**base, **data})
 
     turner_a = opening(title="数控车工", occupation_code=TURNER, required_grade=3, region_code="320102", pay_max=8000)
@@ -84,7 +84,10 @@ def market(cast: Cast, occupation_coder: Any) -> Market:
     )
     miller_a = opening(title="铣工", occupation_code=MILLER, region_code="320102")
     courier = opening(title="快递员", occupation_code=COURIER, region_code="320102", pay_min=5000, pay_max=7000)
-    expired = opening(title="车工（已截止）", occupation_code=TURNER, region_code="320102", expires_on="2026-01-31")
+    # an opening that has since closed: posting it with a past date is refused, so it is dated afterwards
+    expired = opening(title="车工（已截止）", occupation_code=TURNER, region_code="320102")
+    JobOpening.objects.filter(pk=expired.pk).update(expires_on=dt.date(2026, 1, 31))
+    expired.refresh_from_db()
     seeker_a = do_register_seeker(cast.staff_a, ma, {"pay_expectation": 7000})
     seeker_b = do_register_seeker(cast.staff_b, mb, {"desired_region": "320104"})
     return Market(cast, turner_a, turner_b, miller_a, courier, expired, seeker_a, seeker_b, colleague)

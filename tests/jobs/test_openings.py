@@ -79,9 +79,9 @@ def test_staff_post_only_in_their_subtree_and_hr_for_their_employer(cast: Cast, 
 
 CSV = (
     "编号,岗位名称,职业编码,等级要求,地区代码,最低月薪,最高月薪,截止日期,统一社会信用代码\n"
-    "J-1,数控车工,6-18-01-01,高级工,320102,6000,8000,2026-12-31,91350100M000100Y43\n"
-    "J-2,铣工,,,320102,,7000,2026-12-31,\n"
-    "J-3,车工,6-18-01-01,,999999,,,2026-12-31,\n"
+    "J-1,数控车工,6-18-01-01,高级工,320102,6000,8000,2099-12-31,91350100M000100Y43\n"
+    "J-2,铣工,,,320102,,7000,2099-12-31,\n"
+    "J-3,车工,6-18-01-01,,999999,,,2099-12-31,\n"
     "J-4,车工,6-18-01-01,,320102,9000,6000,2026/13/01,\n"
     "J-1,数控车工（重复）,6-18-01-01,,320102,,,,\n"
     "J-5,😀😀,,,320102,,,,\n"
@@ -167,7 +167,7 @@ def test_xlsx_numbers_grade_and_pay_out_of_range(cast: Cast, occupation_coder: A
     assert "80000000000" in report["problems"][0]["message_zh"]
     assert "80000000000" in report["problems"][0]["message_en"]
     assert JobOpening.objects.get(import_key="N-1").required_grade == 3
-    assert JobOpening.objects.get(import_key="N-3").required_grade == 4
+    assert JobOpening.objects.get(import_key="N-3").required_grade == 2  # 4 in a file is 四级, 中级工
     assert not JobOpening.objects.filter(import_key="N-2").exists()
     assert AuditEvent.objects.filter(action="import_openings").count() == 1
 
@@ -225,16 +225,159 @@ def test_closing_dates_as_spreadsheets_write_them(cast: Cast, occupation_coder: 
     """A CSV saved from Chinese Excel writes 2026/1/5, not 2026-01-05; other ways are read like the registry's."""
     text = (
         "编号,岗位名称,职业编码,截止日期\n"
-        f"D-1,车工,{TURNER},2026/1/5\n"
-        f"D-2,车工,{TURNER},2026年12月31日\n"
-        f"D-3,车工,{TURNER},2026-12-31 00:00:00\n"
-        f"D-4,车工,{TURNER},2026/13/01\n"
+        f"D-1,车工,{TURNER},2099/1/5\n"
+        f"D-2,车工,{TURNER},2099年12月31日\n"
+        f"D-3,车工,{TURNER},2099-12-31 00:00:00\n"
+        f"D-4,车工,{TURNER},2099/13/01\n"
     )
     report = do_import_openings(cast.staff_a, cast.union_a, _file(tmp_path, text))
     assert [(p["row"], p["code"]) for p in report["problems"]] == [(5, "date.invalid")]
     closing = dict(JobOpening.objects.values_list("import_key", "expires_on"))
     assert {k: v.isoformat() for k, v in closing.items()} == {
-        "D-1": "2026-01-05",
-        "D-2": "2026-12-31",
-        "D-3": "2026-12-31",
+        "D-1": "2099-01-05",
+        "D-2": "2099-12-31",
+        "D-3": "2099-12-31",
     }
+
+
+# --------------------------------------------------------------------------- grades, titles, files, dates
+
+
+def test_grade_numbers_in_files_are_levels_as_the_pages_show(cast: Cast, occupation_coder: Any, tmp_path: Path) -> None:
+    """The pages label 中级工 "Intermediate worker (level 4)": a 4 written in a file means 四级, not 技师
+    (two grades higher); traditional names are read too."""
+    text = "编号,岗位名称,职业编码,等级要求\n" + "".join(
+        f"G-{n},车工,{TURNER},{grade}\n"
+        for n, grade in enumerate(
+            ["4", "四级", "中级工", "level 4", "4级", "1", "5", "高級工", "技師", "高級技師", "首席技师", "6", "0"]
+        )
+    )
+    report = do_import_openings(cast.staff_a, cast.union_a, _file(tmp_path, text))
+    grades = dict(JobOpening.objects.values_list("import_key", "required_grade"))
+    assert grades == {
+        "G-0": 2,
+        "G-1": 2,
+        "G-2": 2,
+        "G-3": 2,
+        "G-4": 2,
+        "G-5": 5,  # 一级 = 高级技师
+        "G-6": 1,  # 五级 = 初级工
+        "G-7": 3,
+        "G-8": 4,
+        "G-9": 5,
+        "G-10": 7,
+    }
+    # 6 and 0 have no level on the pages (特级技师, 学徒工 are written by name)
+    assert [(p["row"], p["code"]) for p in report["problems"]] == [(13, "jobs.grade_file"), (14, "jobs.grade_file")]
+    zh, en = report["problems"][0]["message_zh"], report["problems"][0]["message_en"]
+    assert "“6”" in zh
+    assert "4 即四级（中级工）" in zh
+    assert "4 = level 4 (intermediate worker)" in en
+    assert "0–7" not in zh
+
+
+def test_grades_from_the_form_and_api_are_the_grade_list_numbers(cast: Cast, occupation_coder: Any) -> None:
+    """The form's grade list and the API's required_grade are the 0–7 rank (as the API returns it)."""
+    assert _post(cast, title="车工", occupation_code=TURNER, required_grade="4").required_grade == 4
+    assert _post(cast, title="车工", occupation_code=TURNER, required_grade=2).required_grade == 2
+    assert _post(cast, title="车工", occupation_code=TURNER, required_grade="高級技師").required_grade == 5
+    assert _post(cast, title="车工", occupation_code=TURNER, required_grade="Senior worker").required_grade == 3
+    with pytest.raises(ProblemError) as err:
+        _post(cast, title="车工", occupation_code=TURNER, required_grade="8")
+    problem = err.value.problems[0]
+    assert (problem.code, problem.field) == ("jobs.grade", "required_grade")
+    assert "繁体亦可" in problem.zh
+    assert "0–7" in problem.zh
+    assert "0-7" in problem.en
+
+
+def test_unclosed_quote_imports_nothing_and_names_the_line(cast: Cast, occupation_coder: Any, tmp_path: Path) -> None:
+    """A missing closing quote made the reader swallow the following rows into one cell (R31 lost)."""
+    cases = [
+        '编号,岗位名称\nR29,车工\nR30,"电焊工,未闭合引号\nR31,电工\n',
+        '编号,岗位名称\nR29,车工\nR30,"电焊工\nR31,电工"\nR32,铣工\n',  # closed by a stray quote later
+        '编号,岗位名称,岗位描述\nR29,车工,好\nR30,电焊工,"未闭合\nR31,电工,x\n',  # in the description
+    ]
+    for n, text in enumerate(cases):
+        with pytest.raises(ProblemError) as err:
+            do_import_openings(cast.staff_a, cast.union_a, _file(tmp_path, text, f"quote{n}.csv"))
+        problem = err.value.problems[0]
+        assert [p.code for p in err.value.problems] == ["jobs.import_quote"], text
+        assert "第 3 行" in problem.zh
+        assert "line 3" in problem.en
+        assert "R30" in problem.zh
+        assert "nothing from this file was imported" in problem.en
+    assert not JobOpening.objects.exists()
+    # a line break inside a closed quote in the description is kept
+    fine = '编号,岗位名称,岗位描述\nR29,车工,"第一行\n第二行"\nR30,电工,"说""快""递"\n'
+    report = do_import_openings(cast.staff_a, cast.union_a, _file(tmp_path, fine, "fine.csv"))
+    assert report["created"] == 2, report["problems"]
+    assert JobOpening.objects.get(import_key="R29").description == "第一行\n第二行"
+
+
+def test_long_titles_are_refused_not_cut(cast: Cast, occupation_coder: Any, tmp_path: Path) -> None:
+    exact = "车" * 200
+    assert _post(cast, title=exact, occupation_code=TURNER).title == exact
+    with pytest.raises(ProblemError) as err:
+        _post(cast, title="车" * 201, occupation_code=TURNER)
+    problem = err.value.problems[0]
+    assert (problem.code, problem.field) == ("jobs.title_too_long", "title")
+    assert "201" in problem.zh
+    assert "200" in problem.zh
+    assert "岗位描述" in problem.zh
+    assert "200" in problem.en
+    assert "description" in problem.en
+    report = do_import_openings(cast.staff_a, cast.union_a, _file(tmp_path, "岗位名称\n" + "焊" * 300 + "\n"))
+    assert [(p["row"], p["code"]) for p in report["problems"]] == [(2, "jobs.title_too_long")]
+    assert JobOpening.objects.count() == 1
+
+
+def test_duplicate_rows_are_named_by_what_was_typed(cast: Cast, occupation_coder: Any, tmp_path: Path) -> None:
+    text = (
+        "编号,岗位名称,地区代码,统一社会信用代码\n"
+        ",数控车工,320102,91350100M000100Y43\n"
+        "K-1,铣工,320102,\n"
+        ",数控车工,320102,91350100M000100Y43\n"
+        "K-1,铣工（重复）,320102,\n"
+    )
+    report = do_import_openings(cast.staff_a, cast.union_a, _file(tmp_path, text))
+    by_row = {p["row"]: p for p in report["problems"]}
+    same = by_row[4]
+    assert same["code"] == "jobs.import_duplicate_same"
+    assert "第 2 行" in same["message_zh"]
+    assert "数控车工" in same["message_zh"]
+    assert "91350100M000100Y43" in same["message_zh"]
+    assert "row 2" in same["message_en"]
+    assert "数控车工" in same["message_en"]
+    assert "h:" not in same["message_zh"] + same["message_en"]
+    ref = by_row[5]
+    assert ref["code"] == "jobs.import_duplicate_row"
+    assert "K-1" in ref["message_zh"]
+    assert "第 3 行" in ref["message_zh"]
+    assert "row 3" in ref["message_en"]
+
+
+def test_closing_date_in_the_past_is_refused_when_posting(cast: Cast, occupation_coder: Any, tmp_path: Path) -> None:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with pytest.raises(ProblemError) as err:
+        _post(cast, title="车工", occupation_code=TURNER, expires_on="2000-01-01")
+    problem = err.value.problems[0]
+    assert (problem.code, problem.field) == ("jobs.expires_past", "expires_on")
+    assert "2000-01-01" in problem.zh
+    assert "2000-01-01" in problem.en
+    assert not JobOpening.objects.exists()
+    assert _post(cast, title="车工", occupation_code=TURNER, expires_on=today).expires_on == today
+    # a file row closing in the past is refused for its row
+    text = f"编号,岗位名称,职业编码,截止日期\nP-1,车工,{TURNER},2000-01-01\nP-2,车工,{TURNER},2099-01-01\n"
+    path = _file(tmp_path, text)
+    report = do_import_openings(cast.staff_a, cast.union_a, path)
+    assert [(p["row"], p["code"]) for p in report["problems"]] == [(2, "jobs.expires_past")]
+    # an opening whose closing date has since passed is still edited and re-imported as it is
+    JobOpening.objects.filter(import_key="P-2").update(expires_on="2001-01-01")
+    opening = JobOpening.objects.get(import_key="P-2")
+    edited = do_update_opening(cast.staff_a, opening, {"expires_on": "2001-01-01", "pay_max": "7000"})
+    assert (edited.expires_on.isoformat(), edited.pay_max) == ("2001-01-01", 7000)
+    again = _file(tmp_path, text.replace("2099-01-01", "2001-01-01"), "again.csv")
+    assert do_import_openings(cast.staff_a, cast.union_a, again)["unchanged"] == 1

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ from django.utils import timezone, translation
 
 from craftpath.core import events
 from craftpath.core.problems import Problem, ProblemError
+from craftpath.engines.coder.normalize import to_simplified
 from craftpath.engines.grades import Grade
 from craftpath.jobs import problems as _problems  # noqa: F401  (registers messages)
 from craftpath.jobs import queries
@@ -58,18 +62,61 @@ def _blank(value: Any) -> bool:
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_grade(value: Any, problems: list[Problem], field: str = "required_grade") -> int | None:
+# "level 4", "4级": the national level as the pages write it (English labels end "(level 4)").
+_LEVEL_RE = re.compile(r"^(?:level\s*([1-5])|([1-5])\s*级)$", re.IGNORECASE)
+# English names as the pages show them, with or without the "(level N)" ending.
+_EN_NAMES = {
+    **{g.en.lower(): g for g in Grade},
+    **{re.sub(r"\s*\(level \d\)$", "", g.en).lower(): g for g in Grade},
+}
+
+
+def parse_grade(
+    value: Any, problems: list[Problem], field: str = "required_grade", *, numbers: str = "rank"
+) -> int | None:
+    """The grade's rank (0 学徒工 … 7 首席技师) from a name, a national level or a number.
+
+    Names may be simplified or traditional (高级工 / 高級工), national levels 五级 … 一级 (also
+    ``4级`` and ``level 4``), or the English names the pages show. A bare number is read by
+    ``numbers``:
+
+    * ``"rank"`` (the form's grade list and the API, whose ``required_grade`` is this rank):
+      0–7, so 4 is 技师;
+    * ``"level"`` (files typed by people): the national level the pages show, 5 … 1, so 4 is
+      四级 = 中级工 ("Intermediate worker (level 4)"), as the pages label it. 0, 6 and 7 have
+      no level (学徒工, 特级技师, 首席技师) and are refused: those are written by name.
+
+    Examples:
+        >>> parse_grade("高級技師", [])
+        5
+        >>> parse_grade("4", []), parse_grade("4", [], numbers="level"), parse_grade("四级", [])
+        (4, 2, 2)
+    """
     if _blank(value):
         return None
-    text = str(value).strip()
+    text = to_simplified(str(value).strip())
     if text.endswith(".0"):  # a number cell in a workbook (3 arrives as 3.0)
         text = text[:-2]
-    if text.isdigit() and 0 <= int(text) <= 7:
-        return int(text)
+    grade = _grade_from_text(text, numbers)
+    if grade is None:
+        problems.append(Problem("jobs.grade_file" if numbers == "level" else "jobs.grade", {"value": text}, field))
+        return None
+    return int(grade)
+
+
+def _grade_from_text(text: str, numbers: str) -> Grade | None:
+    if text.isdigit():
+        if numbers == "level":
+            return Grade.from_national_level(int(text)) if 1 <= int(text) <= 5 else None
+        return Grade(int(text)) if 0 <= int(text) <= 7 else None
+    level = _LEVEL_RE.match(text)
+    if level:
+        return Grade.from_national_level(int(level.group(1) or level.group(2)))
+    if text.lower() in _EN_NAMES:
+        return _EN_NAMES[text.lower()]
     try:
-        return int(Grade.from_label(text))
+        return Grade.from_label(text)
     except (ValueError, KeyError):
-        problems.append(Problem("jobs.grade", {"value": text}, field))
         return None
 
 
@@ -121,18 +168,32 @@ def parse_occupation(value: Any, problems: list[Problem], field: str = "occupati
     return code
 
 
+TITLE_LIMIT = JobOpening._meta.get_field("title").max_length or 200
+
+
+def _clean_title(value: Any, problems: list[Problem]) -> str:
+    """The title as given, stripped; a title over the column's limit is refused, never cut."""
+    title = str(value or "").strip()
+    if not title:
+        problems.append(Problem("jobs.title_required", {}, "title"))
+    elif len(title) > TITLE_LIMIT:
+        problems.append(Problem("jobs.title_too_long", {"length": len(title), "limit": TITLE_LIMIT}, "title"))
+    return title
+
+
 def _clean_opening(data: dict[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    """Field values from form, API or file. ``data["grade_numbers"]`` says how a bare grade
+    number is read (see ``parse_grade``); the import sets it to ``"level"``."""
     out: dict[str, Any] = {}
     if "title" in data:
-        out["title"] = str(data.get("title") or "").strip()[:200]
-        if not out["title"]:
-            problems.append(Problem("jobs.title_required", {}, "title"))
+        out["title"] = _clean_title(data.get("title"), problems)
     if "description" in data:
         out["description"] = str(data.get("description") or "").strip()
     if "occupation_code" in data:
         out["occupation_id"] = parse_occupation(data["occupation_code"], problems)
     if "required_grade" in data:
-        out["required_grade"] = parse_grade(data["required_grade"], problems)
+        numbers = "level" if data.get("grade_numbers") == "level" else "rank"
+        out["required_grade"] = parse_grade(data["required_grade"], problems, numbers=numbers)
     if "region_code" in data:
         out["region_id"] = parse_region(data["region_code"], problems)
     for key in ("pay_min", "pay_max"):
@@ -195,6 +256,14 @@ def _apply_coding(opening: JobOpening) -> None:
         opening.needs_coding = True
 
 
+def _check_not_closed(expires_on: dt.date | None, problems: list[Problem]) -> None:
+    today = timezone.localdate()
+    if expires_on is not None and expires_on < today:
+        problems.append(
+            Problem("jobs.expires_past", {"value": expires_on.isoformat(), "today": today.isoformat()}, "expires_on")
+        )
+
+
 def _snapshot(opening: JobOpening) -> dict[str, Any]:
     return {f: getattr(opening, f) for f in (*OPENING_FIELDS, "coded_by", "needs_coding")}
 
@@ -205,13 +274,16 @@ def _snapshot(opening: JobOpening) -> dict[str, Any]:
 @transaction.atomic
 def do_create_opening(actor: Any, data: dict[str, Any]) -> JobOpening:
     """Data keys: title, description, occupation_code, required_grade, region_code, pay_min,
-    pay_max, expires_on, union_code, employer_credit_code, import_key.
+    pay_max, expires_on, union_code, employer_credit_code, import_key, grade_numbers.
 
     Without an occupation code the title is coded by the occupation coder; an unsure result
-    leaves the code empty and flags the opening for staff (``needs_coding``).
+    leaves the code empty and flags the opening for staff (``needs_coding``). A closing date
+    before today is refused here (nobody posts a closed opening); edits keep a date that has
+    since passed.
     """
     problems: list[Problem] = []
     fields = _clean_opening({"title": "", **data}, problems)
+    _check_not_closed(fields.get("expires_on"), problems)
     union, employer = _posting(actor, data, problems)
     if problems:
         raise ProblemError(*problems)
@@ -242,14 +314,27 @@ def do_create_opening(actor: Any, data: dict[str, Any]) -> JobOpening:
 
 
 @transaction.atomic
-def do_update_opening(actor: Any, opening: JobOpening, changes: dict[str, Any]) -> JobOpening:
-    """Change an opening; giving an occupation code by hand marks it coded by staff."""
+def do_update_opening(
+    actor: Any, opening: JobOpening, changes: dict[str, Any], *, expected: dict[str, Any] | None = None
+) -> JobOpening:
+    """Change an opening; giving an occupation code by hand marks it coded by staff.
+
+    ``expected``: the value each changed field had when the editor read it (``occupation_code``,
+    ``status``, …, as in ``changes``). If someone has changed one of them since, nothing is
+    saved and ``jobs.stale`` says which, so that one person's save never undoes another's.
+    """
     _require(may_manage_path(actor, opening.org_path) or _hr_owns(actor, opening))
     problems: list[Problem] = []
     fields = _clean_opening(changes, problems)
     if problems:
         raise ProblemError(*problems)
     locked = JobOpening.objects.select_for_update().get(pk=opening.pk)
+    _check_unchanged(locked, expected or {})
+    if "expires_on" in fields and fields["expires_on"] != locked.expires_on:
+        # a new closing date may not lie in the past; one that has passed since may stay
+        _check_not_closed(fields["expires_on"], problems)
+        if problems:
+            raise ProblemError(*problems)
     # Checked against the row as it is now: someone may have changed the other end since it was read.
     low = fields.get("pay_min", locked.pay_min)
     high = fields.get("pay_max", locked.pay_max)
@@ -282,6 +367,34 @@ def do_update_opening(actor: Any, opening: JobOpening, changes: dict[str, Any]) 
             after=new,
         )
     return locked
+
+
+# Form and API field names of an opening → the model attribute they set.
+_OPENING_ATTR = {"occupation_code": "occupation_id", "region_code": "region_id"}
+
+
+_EDITABLE = (
+    "title",
+    "description",
+    "occupation_code",
+    "required_grade",
+    "region_code",
+    "pay_min",
+    "pay_max",
+    "expires_on",
+    "status",
+)
+
+
+def _check_unchanged(locked: JobOpening, expected: dict[str, Any]) -> None:
+    unknown = sorted(k for k in expected if k not in _EDITABLE)
+    if unknown:
+        detail = f"{', '.join(unknown)} → {', '.join(_EDITABLE)}"
+        raise ProblemError(Problem("request.invalid", {"field": "expected", "detail": detail}, "expected"))
+    for key, was in expected.items():
+        now = getattr(locked, _OPENING_ATTR.get(key, key))
+        if str(now or "") != str(was or "").strip():
+            raise ProblemError(Problem("jobs.stale", {"field": key, "value": now or "—"}, key))
 
 
 def _hr_owns(actor: Any, opening: JobOpening) -> bool:
@@ -394,6 +507,8 @@ def do_update_seeker(actor: Any, seeker: JobSeeker, changes: dict[str, Any]) -> 
 # --------------------------------------------------------------------------- placements
 
 STEP = {"referred": 0, "interviewed": 1, "hired": 2, "not_hired": 2, "withdrawn": 2}
+# The only moves on: one step at a time. Hired, not hired and withdrawn are end states; they are
+# left only by going back (see ``_back_targets``), never straight to another end state.
 FORWARD = {
     "referred": {"interviewed", "withdrawn"},
     "interviewed": {"hired", "not_hired", "withdrawn"},
@@ -447,6 +562,7 @@ def do_refer(actor: Any, seeker: JobSeeker, opening: JobOpening, *, on: dt.date 
         raise ProblemError(
             Problem("jobs.not_open", {"value": label, **_named("value", JobOpening.Status(label).label)})
         )
+    _check_not_future(day)
     if Placement.objects.filter(seeker=seeker, opening=opening).exists():
         raise ProblemError(Problem("jobs.already_referred"))
     placement = Placement.objects.create(
@@ -469,12 +585,102 @@ def do_refer(actor: Any, seeker: JobSeeker, opening: JobOpening, *, on: dt.date 
     return placement
 
 
+def _back_targets(placement: Placement) -> set[str]:
+    """The earlier steps a referral may go back (or, from an end state, be reopened) to.
+
+    Always the referral itself; the interview too when the referral got that far (from hired or
+    not hired, or withdrawn after an interview). Never a later step or another end state.
+    """
+    if STEP[placement.status] == 0:
+        return set()
+    if STEP[placement.status] == 2 and placement.interviewed_on is not None:
+        return {"referred", "interviewed"}
+    return {"referred"}
+
+
+def _refuse_move(placement: Placement, to: str) -> ProblemError:
+    names = {**_placement_status("current", placement.status), **_placement_status("target", to)}
+    params: dict[str, Any] = {"current": placement.status, "target": to, **names}
+    back = sorted(_back_targets(placement), key=STEP.__getitem__, reverse=True)
+    if to == placement.status or STEP[placement.status] < 2 or not back:
+        return ProblemError(Problem("jobs.transition", params, "status"))
+    labels = [_placement_status("back", b) for b in back]
+    params["back_zh"] = "或".join(f"“{lab['back_zh']}”" for lab in labels)
+    params["back_en"] = " or ".join(f'"{lab["back_en"]}"' for lab in labels)
+    return ProblemError(Problem("jobs.transition_closed", params, "status"))
+
+
+def _check_not_future(day: dt.date) -> None:
+    today = timezone.localdate()
+    if day > today:
+        raise ProblemError(Problem("jobs.date_future", {"value": day.isoformat(), "today": today.isoformat()}, "on"))
+
+
+def _step_day(placement: Placement, on: dt.date | None) -> dt.date:
+    """The date of a step on: today unless given; never after today, never before the step before
+    (so never before the referral)."""
+    day = on or timezone.localdate()
+    _check_not_future(day)
+    reached = getattr(placement, DATE_FIELD[placement.status])
+    previous = max(d for d in (placement.referred_on, reached) if d is not None)
+    if day < previous:
+        raise ProblemError(
+            Problem("jobs.date_order", {"value": day.isoformat(), "previous": previous.isoformat()}, "on")
+        )
+    return day
+
+
+def _go_back(placement: Placement, to: str, on: dt.date | None, reason: str) -> dt.date:
+    """Undo every step after ``to``: their dates and any end state's date are cleared; ``to`` keeps
+    the date it was first reached (the referral date never changes). Returns the day recorded."""
+    if not reason:
+        raise ProblemError(Problem("jobs.reason_required", {"target": to, **_placement_status("target", to)}, "reason"))
+    kept = getattr(placement, DATE_FIELD[to])
+    if on is not None:
+        names = _placement_status("target", to)
+        kept_text = kept.isoformat() if kept else "—"
+        raise ProblemError(Problem("jobs.back_date", {"target": to, "kept": kept_text, **names}, "on"))
+    for step, name in DATE_FIELD.items():
+        if STEP[step] > STEP[to]:
+            setattr(placement, name, None)
+    return timezone.localdate()
+
+
+def _follow_seeker(placement: Placement, was: str) -> None:
+    """A hire marks the seeker placed; undoing it makes them active again unless hired elsewhere."""
+    seekers = JobSeeker.objects.filter(pk=placement.seeker_id)
+    if placement.status == Placement.Status.HIRED:
+        seekers.update(status=JobSeeker.Status.PLACED)
+    elif was == Placement.Status.HIRED:
+        hired_elsewhere = (
+            Placement.objects.filter(seeker_id=placement.seeker_id, status=Placement.Status.HIRED)
+            .exclude(pk=placement.pk)
+            .exists()
+        )
+        if not hired_elsewhere:
+            seekers.filter(status=JobSeeker.Status.PLACED).update(status=JobSeeker.Status.ACTIVE)
+
+
 @transaction.atomic
 def do_move_placement(
     actor: Any, placement: Placement, to: str, *, on: dt.date | None = None, reason: str = ""
 ) -> Placement:
-    """Move a referral one step on (referred → interviewed → hired / not hired; withdrawn any time
-    before a decision), or back to an earlier step with a reason. Skipping a step is refused."""
+    """Move a referral one step on, or back to an earlier step.
+
+    On: referred → interviewed → hired / not hired, withdrawn from referred or interviewed.
+    Skipping a step is refused. A step on is dated ``on`` (today when not given); a date after
+    today, or before the date of the step before (the referral at the earliest), is refused.
+
+    Back (a reason is required): to any earlier step the referral reached — from interviewed to
+    referred; from hired or not hired to interviewed or referred; from withdrawn (reopening) to
+    the step it was withdrawn from or to referred. Never from one end state to another
+    (withdrawn → hired is refused: go back, then on). Going back clears the dates of every later
+    step and of the end state, and keeps the date the target step was first reached, so the
+    referral date never changes; a date given with a move back is therefore refused
+    (``jobs.back_date``), and the history records the move on the day it is made.
+
+    The seeker is placed while a referral is hired, and active again when it no longer is.
+    """
     _require(may_manage_path(actor, placement.org_path))
     locked = Placement.objects.select_for_update().select_related("seeker").get(pk=placement.pk)
     current = locked.status
@@ -483,37 +689,20 @@ def do_move_placement(
             Problem("jobs.status", {"value": to, "choices": ", ".join(Placement.Status.values)}, "status")
         )
     reason = reason.strip()
-    backwards = to != current and (STEP[to] < STEP[current] or (STEP[to] == STEP[current] and current != to))
-    if to == current or (to not in FORWARD[current] and not backwards):
-        names = {**_placement_status("current", current), **_placement_status("target", to)}
-        raise ProblemError(Problem("jobs.transition", {"current": current, "target": to, **names}, "status"))
-    if backwards and not reason:
-        raise ProblemError(Problem("jobs.reason_required", {"target": to, **_placement_status("target", to)}, "reason"))
-    day = on or timezone.localdate()
-    previous = dt.date.fromisoformat(locked.history[-1]["on"]) if locked.history else locked.referred_on
-    if not backwards and day < previous:
-        raise ProblemError(
-            Problem("jobs.date_order", {"value": day.isoformat(), "previous": previous.isoformat()}, "on")
-        )
-    before = {"status": current}
+    if to in _back_targets(locked):
+        day = _go_back(locked, to, on, reason)
+    elif to in FORWARD[current]:
+        day = _step_day(locked, on)
+        setattr(locked, DATE_FIELD[to], day)
+    else:
+        raise _refuse_move(locked, to)
     locked.status = to
-    setattr(locked, DATE_FIELD[to], day)
-    if backwards:
-        # Clear the dates of the steps being undone.
-        for step, name in DATE_FIELD.items():
-            if STEP[step] > STEP[to] and name != DATE_FIELD[to]:
-                setattr(locked, name, None)
     locked.history = [
         *locked.history,
         {"status": to, "on": day.isoformat(), "by": getattr(actor, "username", ""), "reason": reason[:500]},
     ]
     locked.save()
-    if to == Placement.Status.HIRED:
-        JobSeeker.objects.filter(pk=locked.seeker_id).update(status=JobSeeker.Status.PLACED)
-    elif current == Placement.Status.HIRED:
-        JobSeeker.objects.filter(pk=locked.seeker_id, status=JobSeeker.Status.PLACED).update(
-            status=JobSeeker.Status.ACTIVE
-        )
+    _follow_seeker(locked, current)
     events.record(
         actor=actor,
         kind="update",
@@ -521,7 +710,7 @@ def do_move_placement(
         object_type="placement",
         object_id=str(locked.public_id),
         org_path=locked.org_path,
-        before=before,
+        before={"status": current},
         after={"status": to, "on": day.isoformat(), "reason": reason[:200]},
     )
     return locked
@@ -566,17 +755,12 @@ def read_openings_file(path: Path) -> list[tuple[int, dict[str, Any]]]:
         except Exception:  # any unreadable workbook is the same problem for the person
             raise ProblemError(Problem("file.format", {}, "file")) from None
     else:
-        import csv
-
         try:
             encoding = detect_encoding(path)
         except FileProblem as exc:
             raise ProblemError(exc.problem) from None
-        try:
-            with open(path, encoding=encoding, newline="") as fh:
-                raw = [list(r) for r in csv.reader(fh)]
-        except csv.Error:  # e.g. a field beyond the reader's size limit
-            raise ProblemError(Problem("file.format", {}, "file")) from None
+        with open(path, encoding=encoding, newline="") as fh:
+            raw = _read_csv(fh.read())
     if not raw or not any(any(str(c or "").strip() for c in r) for r in raw):
         raise ProblemError(Problem("file.empty", {}, "file"))
     keys = [_column_key(h) for h in raw[0]]
@@ -590,10 +774,78 @@ def read_openings_file(path: Path) -> list[tuple[int, dict[str, Any]]]:
     return out
 
 
-def _import_key(row: dict[str, Any]) -> str:
+def _read_csv(text: str) -> list[list[Any]]:
+    """Records of a CSV text; a quote that is never closed is a file problem naming its line.
+
+    The reader runs an open quote on to the next quote or the end of the file, so the rows in
+    between would become one cell and be lost; nothing is imported from such a file. A line
+    break inside a quoted cell is kept only in the description, where Excel may put one.
+    """
+    reader = csv.reader(io.StringIO(text))
+    raw: list[list[Any]] = []
+    header: list[str | None] | None = None
+    line = last = 1  # where the record being read, and the last one read, start
+    try:
+        for record in reader:
+            header = header if header is not None else [_column_key(h) for h in record]
+            if any(("\n" in c or "\r" in c) and k != "description" for k, c in zip(header, record, strict=False)):
+                raise ProblemError(_open_quote(text, line))
+            raw.append(record)
+            last, line = line, reader.line_num + 1
+    except csv.Error:  # a cell beyond the reader's size limit: an open quote swallowing the file, or a huge cell
+        raise ProblemError(
+            _open_quote(text, line) if text.count('"') % 2 else Problem("file.format", {}, "file")
+        ) from None
+    if raw and _ends_inside_quote(text):
+        raise ProblemError(_open_quote(text, last))
+    return raw
+
+
+def _ends_inside_quote(text: str) -> bool:
+    try:
+        for _ in csv.reader(io.StringIO(text), strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)  # other strict refusals are quoting the lenient reader accepts
+    return False
+
+
+def _open_quote(text: str, line: int) -> Problem:
+    lines = text.split("\n")
+    start = lines[line - 1].strip() if line <= len(lines) else ""
+    return Problem("jobs.import_quote", {"line": line, "start": start[:30]}, "file")
+
+
+def _import_ref(row: dict[str, Any]) -> str:
+    """The row's reference (编号) as typed; a number cell in a workbook arrives as 5.0."""
     ref = str(row.get("ref") or "").strip()
-    if ref.endswith(".0"):
-        ref = ref[:-2]
+    return ref[:-2] if ref.endswith(".0") else ref
+
+
+def _same_opening(row: dict[str, Any], first: int) -> Problem:
+    """A repeat of row ``first`` without a reference, described by what the person typed."""
+    values = {k: str(row.get(k) or "").strip() for k in ("title", "employer_credit_code", "region_code", "expires_on")}
+    zh = [f"岗位名称“{values['title']}”"]
+    en = [f'title "{values["title"]}"']
+    for key, name_zh, name_en in (
+        ("employer_credit_code", "用人单位", "employer"),
+        ("region_code", "地区", "region"),
+        ("expires_on", "截止日期", "closing date"),
+    ):
+        zh.append(f"{name_zh} {values[key] or '未填'}")
+        en.append(f"{name_en} {values[key] or 'not given'}")
+    return Problem("jobs.import_duplicate_same", {"row": first, "detail_zh": "，".join(zh), "detail_en": ", ".join(en)})
+
+
+def _duplicate(row: dict[str, Any], first: int) -> Problem:
+    ref = _import_ref(row)
+    if ref:
+        return Problem("jobs.import_duplicate_row", {"value": ref, "row": first}, "ref")
+    return _same_opening(row, first)
+
+
+def _import_key(row: dict[str, Any]) -> str:
+    ref = _import_ref(row)
     if ref:
         return ref[:80]
     # Without a reference the same employer, title, region and closing date is the same opening.
@@ -608,7 +860,9 @@ def do_import_openings(actor: Any, union: Organisation, path: Path) -> dict[str,
 
     Rows are matched to existing openings by their reference (编号), or, without one, by
     employer + title + region + closing date. Each row is its own transaction; a bad row is
-    reported with its problems (Chinese and English) and the others go in.
+    reported with its problems (Chinese and English) and the others go in. A file that cannot be
+    read whole (such as a quote never closed) imports nothing. A bare grade number is the
+    national level the pages show (4 = 四级 = 中级工), see ``parse_grade``.
     """
     _require(can_act_in(actor, union))
     rows = read_openings_file(path)
@@ -622,11 +876,12 @@ def do_import_openings(actor: Any, union: Organisation, path: Path) -> dict[str,
     for number, row in rows:
         key = _import_key(row)
         if key in seen:
-            fail(number, [Problem("jobs.import_duplicate_row", {"value": row.get("ref") or key, "row": seen[key]})])
+            fail(number, [_duplicate(row, seen[key])])
             continue
         seen[key] = number
         data = {k: row.get(k) for k in IMPORT_COLUMNS if k != "ref" and k in row}
         data["union_code"] = union.code
+        data["grade_numbers"] = "level"  # a bare 4 in a file is 四级, as the pages label grades
         existing = JobOpening.objects.filter(union=union, import_key=key).first()
         try:
             if existing is None:

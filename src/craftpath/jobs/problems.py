@@ -6,6 +6,17 @@ from craftpath.core.problems import CATALOGUE
 
 CATALOGUE.update(
     {
+        "jobs.member_unknown": (
+            "找不到会员编号为“{value}”的会员，或该会员不属于您管辖的组织。"
+            "请从会员页面复制会员编号（一串字母数字，形如 1b4e28ba-2fa1-11d2-883f-0016d3cca427）。",
+            'No member with the member ID "{value}" in your organisations. Copy the member ID from the '
+            "member's page (letters and digits like 1b4e28ba-2fa1-11d2-883f-0016d3cca427).",
+        ),
+        "jobs.stale": (
+            "保存前“{field}”已被他人改为“{value}”，本次修改未保存。请刷新页面，查看最新内容后再改。",
+            'Someone changed "{field}" to "{value}" after you opened this page, so nothing was saved. '
+            "Reload the page to see the latest and make your change again.",
+        ),
         "jobs.forbidden": ("您无权管理该岗位或求职登记。", "You may not manage this opening or job seeker."),
         "jobs.title_required": ("请填写岗位名称。", "Please enter the job title."),
         "jobs.region_unknown": (
@@ -14,8 +25,24 @@ CATALOGUE.update(
             "please use a 6-digit code such as 320102.",
         ),
         "jobs.grade": (
-            "等级“{value}”无法识别，请填写 0–7 或“高级工”“三级”这样的名称。",
-            'Grade "{value}" is not recognised; use 0-7 or a name like 高级工 or 三级.',
+            "等级“{value}”无法识别。请填写等级名称（学徒工、初级工、中级工、高级工、技师、高级技师、特级技师、"
+            "首席技师，繁体亦可）、国家职业技能等级（五级至一级，如“三级”），或等级序号 0–7"
+            "（0 为学徒工，2 为中级工，4 为技师，7 为首席技师）。",
+            'Grade "{value}" is not recognised. Use a grade name (学徒工, 初级工, 中级工, 高级工, 技师, 高级技师, '
+            '特级技师, 首席技师, simplified or traditional, or the English name such as "Senior worker"), '
+            'a national level (五级 to 一级, such as 三级 or "level 3"), or the grade number 0-7 '
+            "(0 apprentice, 2 intermediate worker, 4 technician, 7 chief technician).",
+        ),
+        "jobs.grade_file": (
+            "等级“{value}”无法识别。请填写等级名称（学徒工、初级工、中级工、高级工、技师、高级技师、特级技师、"
+            "首席技师，繁体亦可）或国家职业技能等级（五级至一级）；只写数字时按级别读，与页面一致："
+            "5 即五级（初级工），4 即四级（中级工），3 即三级（高级工），2 即二级（技师），1 即一级（高级技师）。"
+            "学徒工、特级技师、首席技师没有级别数字，请写名称。",
+            'Grade "{value}" is not recognised. Write a grade name (such as 高级工, 高級工 or "Senior worker") '
+            "or a national level (五级 to 一级). A bare number is read as the level the pages show: "
+            "5 = level 5 (junior worker), 4 = level 4 (intermediate worker), 3 = level 3 (senior worker), "
+            "2 = level 2 (technician), 1 = level 1 (senior technician). Apprentice (学徒工), 特级技师 and "
+            "首席技师 have no level number; write their names.",
         ),
         "jobs.pay": (
             "薪酬“{value}”应为每月元数（整数），如 6000。",
@@ -75,10 +102,55 @@ CATALOGUE.update(
             "日期 {value} 早于上一步的日期 {previous}，请核对。",
             "The date {value} is before the previous step's date {previous}; please check it.",
         ),
+        "jobs.date_future": (
+            "日期 {value} 在今天（{today}）之后。请在这一步实际发生后再登记；不填日期即为今天。",
+            "The date {value} is after today ({today}). Record a step once it has happened; "
+            "leave the date empty for today.",
+        ),
+        "jobs.back_date": (
+            "退回到“{target_zh}”时不能填写日期：退回只撤销之后的步骤，“{target_zh}”仍保留原来的日期 {kept}。"
+            "请清空日期后再提交；退回的原因和登记日期记录在历史中。",
+            'Moving back to "{target_en}" takes no date: it only undoes the later steps, and "{target_en}" '
+            "keeps its original date {kept}. Clear the date and submit again; the reason and the day of the "
+            "correction are kept in the history.",
+        ),
+        "jobs.transition_closed": (
+            "该推荐已是“{current_zh}”，不能直接变为“{target_zh}”。如需更正，请先退回到{back_zh}（需填写原因），"
+            "再按 推荐 → 面试 → 录用/未录用 的顺序登记。",
+            'This referral is "{current_en}" and cannot go straight to "{target_en}". To correct it, first move it '
+            "back to {back_en} (with a reason), then record the steps in order: referred → interviewed → "
+            "hired / not hired.",
+        ),
         "jobs.k": ("每人结果数应在 1 到 100 之间。", "The number of results per person should be between 1 and 100."),
         "jobs.import_duplicate_row": (
-            "本文件中编号 {value} 出现了多次（另见第 {row} 行），只导入第一次出现的那一行。",
-            "Reference {value} appears more than once in this file (see also row {row}); only the first is imported.",
+            "本行的编号 {value} 已在第 {row} 行出现过，只导入第 {row} 行。如果是不同的岗位，请给本行另编一个编号。",
+            "Reference {value} was already used on row {row}; only row {row} is imported. "
+            "If this is a different opening, give this row a reference of its own.",
+        ),
+        "jobs.import_duplicate_same": (
+            "本行与第 {row} 行是同一个岗位（{detail_zh}），只导入第 {row} 行。"
+            "如果是不同的岗位，请在“编号”列为每行填写各自的编号。",
+            "This row is the same opening as row {row} ({detail_en}); only row {row} is imported. "
+            'If they are different openings, give each row its own reference in the "编号 ref" column.',
+        ),
+        "jobs.import_quote": (
+            "文件第 {line} 行的引号没有闭合（{start}……），其后各行都被读进了同一格。"
+            "请补上闭合的引号或去掉多余的引号，再重新导入；本文件的内容都没有导入。",
+            "The quote opened on line {line} of the file is never closed ({start}...), so the lines after it "
+            "were read into one cell. Add the closing quote or remove the stray one and import again; "
+            "nothing from this file was imported.",
+        ),
+        "jobs.title_too_long": (
+            "岗位名称有 {length} 个字，超过 {limit} 个字的上限。请只填写岗位名称（如“数控车工”），"
+            "把岗位职责、任职要求等内容放到“岗位描述”中。",
+            "The job title is {length} characters long, over the limit of {limit}. Enter only the title "
+            '(such as "CNC lathe operator") and put duties and requirements in the description.',
+        ),
+        "jobs.expires_past": (
+            "截止日期 {value} 已经过去（今天是 {today}），不能发布已截止的岗位。"
+            "请填写今天或以后的日期，或不填截止日期。",
+            "The closing date {value} has passed (today is {today}), so the opening cannot be posted. "
+            "Give today or a later date, or leave the closing date empty.",
         ),
         "jobs.no_occupation": (
             "无法自动确定职业编码，已导入并标记为待人工编码。",
