@@ -55,10 +55,13 @@ def test_matches_both_ways_and_placements(market: Market) -> None:
     status, body = _json(staff, "get", f"/api/jobs/openings/{market.turner_a.public_id}/candidates")
     assert status == 200
     assert [r["name"] for r in body] == ["张三"]
+    assert body[0]["id_masked"] == market.seeker_a.member.id_masked
     status, body = _json(client_for(cast.hr_a), "get", f"/api/jobs/openings/{market.turner_a.public_id}/candidates")
     assert status == 200
     assert [r["name"] for r in body] == ["张*", "李*"]
     assert body[0]["seeker_id"] is None
+    # not even a masked ID number: its digits give the place of registration and the sex
+    assert {r["id_masked"] for r in body} == {None}
     status, body = _json(staff, "get", f"/api/jobs/seekers/{market.seeker_a.public_id}/matches?k=0")
     assert status == 422
     assert _json(client_for(cast.staff_b), "get", f"/api/jobs/seekers/{market.seeker_a.public_id}/matches")[0] == 404

@@ -61,6 +61,9 @@ class OpeningPatch(Schema):
     pay_max: int | None = None
     expires_on: dt.date | None = None
     status: str | None = None
+    # Optional: the values you read for the fields you change ({"occupation_code": "6-18-02-04"}).
+    # If someone has changed one since, nothing is saved and the answer is jobs.stale.
+    expected: dict[str, str | None] | None = None
 
 
 class OpeningOut(Schema):
@@ -103,12 +106,21 @@ def _opening(o: JobOpening) -> dict[str, Any]:
     }
 
 
+def _status_filter(status: str | None, values: list[str]) -> str | None:
+    """A list's ``status`` filter: a known status, or a clear error (not an empty list)."""
+    if not status:
+        return None
+    if status not in values:
+        raise ProblemError(Problem("jobs.status", {"value": status, "choices": ", ".join(values)}, "status"))
+    return status
+
+
 @router.get("/openings", response=list[OpeningOut], summary="Openings I may see (staff: my subtree; HR: my employer)")
 def list_openings(
     request: HttpRequest, status: str | None = None, needs_coding: bool | None = None, limit: int = 100
 ) -> list[dict[str, Any]]:
     qs = openings_visible_to(request.user).select_related("union", "employer")
-    if status:
+    if _status_filter(status, JobOpening.Status.values):
         qs = qs.filter(status=status)
     if needs_coding is not None:
         qs = qs.filter(needs_coding=needs_coding)
@@ -133,7 +145,8 @@ def get_opening(request: HttpRequest, public_id: str) -> dict[str, Any]:
 def update_opening(request: HttpRequest, public_id: str, payload: OpeningPatch) -> dict[str, Any]:
     opening = access_opening_by_public_id(request.user, public_id)
     changes = payload.dict(exclude_unset=True)
-    return _opening(actions.do_update_opening(request.user, opening, changes))
+    expected = changes.pop("expected", None) or {}
+    return _opening(actions.do_update_opening(request.user, opening, changes, expected=expected))
 
 
 @router.delete("/openings/{public_id}", response=OpeningOut, summary="Withdraw an opening (kept for the record)")
@@ -171,7 +184,9 @@ class JobMatchOut(MatchOut):
 class CandidateOut(MatchOut):
     seeker_id: uuid.UUID | None
     name: str
-    id_masked: str
+    # Union staff only: an employer's HR gets null, since even a masked ID number keeps the
+    # place of registration (digits 1-6) and the sex digit (17).
+    id_masked: str | None
 
 
 def _match(r: dict[str, Any]) -> dict[str, Any]:
@@ -200,7 +215,7 @@ def candidates(request: HttpRequest, public_id: str, k: int = 10) -> list[dict[s
             **_match(r),
             "seeker_id": None if hr else r["seeker"].public_id,
             "name": mask_name(r["seeker"].member.name) if hr else r["seeker"].member.name,
-            "id_masked": r["seeker"].member.id_masked,
+            "id_masked": None if hr else r["seeker"].member.id_masked,
         }
         for r in rows
     ]
@@ -276,8 +291,11 @@ def training_plan(
     as_of = queries.today()
     value = matching.check_hour_value(hour_value)
     if occupation:
-        if not queries.occupation_names([occupation]):
-            raise ProblemError(Problem("occupation.unknown", {"value": occupation}, "occupation"))
+        problems: list[Problem] = []
+        code = actions.parse_occupation(occupation, problems, "occupation")
+        if code is None:
+            raise ProblemError(*(problems or [Problem("occupation.unknown", {"value": occupation}, "occupation")]))
+        occupation = code
         plans = [matching.training_plan(member, occupation=occupation, grade=None, as_of=as_of, hour_value=value)]
     else:
         plans = [
@@ -375,7 +393,7 @@ def _seeker(s: JobSeeker) -> dict[str, Any]:
 @router.get("/seekers", response=list[SeekerOut], summary="Job seekers in my subtree")
 def list_seekers(request: HttpRequest, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     qs = seekers_visible_to(request.user).select_related("member", "member__union")
-    if status:
+    if _status_filter(status, JobSeeker.Status.values):
         qs = qs.filter(status=status)
     return [_seeker(s) for s in qs.order_by("id")[: max(1, min(limit, 500))]]
 
@@ -445,7 +463,7 @@ def _placement(p: Placement) -> dict[str, Any]:
 @router.get("/placements", response=list[PlacementOut], summary="Referrals I may see")
 def list_placements(request: HttpRequest, status: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     qs = placements_visible_to(request.user).select_related("seeker", "opening")
-    if status:
+    if _status_filter(status, Placement.Status.values):
         qs = qs.filter(status=status)
     return [_placement(p) for p in qs.order_by("id")[: max(1, min(limit, 500))]]
 

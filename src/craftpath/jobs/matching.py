@@ -27,14 +27,10 @@ PART_NAMES = ("occupation_points", "competency_points", "grade_points", "region_
 
 
 def explanation_parts(text: str | None, *, zh: bool) -> list[str]:
-    """The engine's explanation as a list of parts, without its leading "job N (code):" label."""
+    """An explanation (its label already dropped) as a list of parts."""
     if not text:
         return []
-    parts = text.split("；" if zh else "; ")
-    sep = "：" if zh else ": "
-    if sep in parts[0]:
-        parts[0] = parts[0].split(sep, 1)[1]
-    return parts
+    return text.split("；" if zh else "; ")
 
 
 def _engine_kwargs(inputs: queries.SeekerInputs, k: int) -> dict[str, Any]:
@@ -55,7 +51,20 @@ def match_frame_for_seekers(
     jobs = queries.openings_frame(queries.matchable_openings(as_of))
     if inputs.seekers.is_empty() or jobs.is_empty():
         return pl.DataFrame(schema={"seeker_id": pl.Int64, "job_id": pl.Int64, "rank": pl.Int32, "score": pl.Float64})
-    return match_jobs_for_seekers(inputs.seekers, jobs, explain=explain, **_engine_kwargs(inputs, k))
+    return drop_row_labels(match_jobs_for_seekers(inputs.seekers, jobs, explain=explain, **_engine_kwargs(inputs, k)))
+
+
+# The engine labels each explanation with its own row ids ("岗位 12（6-18-01-01）：…"); here
+# those are primary keys, which mean nothing to a reader, and every row already names its
+# opening and occupation, so the label is dropped.
+_LABELS = {"explanation_zh": r"^岗位 [^（]*（[^）]*）：", "explanation_en": r"^job [^(]*\([^)]*\): "}
+
+
+def drop_row_labels(frame: pl.DataFrame) -> pl.DataFrame:
+    present = [c for c in _LABELS if c in frame.columns]
+    return (
+        frame.with_columns(pl.col(c).cast(pl.String).str.replace(_LABELS[c], "") for c in present) if present else frame
+    )
 
 
 def _row(r: dict[str, Any], texts: dict[str, str]) -> dict[str, Any]:
@@ -87,7 +96,7 @@ def _attach_openings(frame: pl.DataFrame) -> list[dict[str, Any]]:
     if frame.is_empty():
         return []
     rows = frame.to_dicts()
-    openings = JobOpening.objects.select_related("employer", "occupation", "region").in_bulk(
+    openings = JobOpening.objects.select_related("employer", "union", "occupation", "region").in_bulk(
         [r["job_id"] for r in rows]
     )
     texts = queries.competency_texts(c for r in rows for c in r.get("competencies_missing") or [])
@@ -117,7 +126,7 @@ def candidates_for_opening(
     inputs = queries.inputs_for_seekers(pool, as_of)
     if inputs.seekers.is_empty():
         return []
-    frame = match_seekers_for_jobs(inputs.seekers, jobs, **_engine_kwargs(inputs, k))
+    frame = drop_row_labels(match_seekers_for_jobs(inputs.seekers, jobs, **_engine_kwargs(inputs, k)))
     rows = frame.to_dicts()
     seekers = JobSeeker.objects.select_related("member", "member__union").in_bulk([r["seeker_id"] for r in rows])
     texts = queries.competency_texts(c for r in rows for c in r.get("competencies_missing") or [])

@@ -69,6 +69,10 @@ def me(request: HttpRequest) -> HttpResponse:
         matching.training_plan(member, occupation=code, grade=grade, as_of=as_of, hour_value=hour_value)
         for code, grade in targets[:3]
     ]
+    chosen_problems: list[Problem] = []
+    if chosen:
+        # a code typed into the address must be an occupation one can hold, not a group
+        chosen = actions.parse_occupation(chosen, chosen_problems, "occupation") or ""
     other = chosen or (moves[0]["occupation_code"] if moves else "")
     if other and queries.occupation_names([other]):
         plans.append(matching.training_plan(member, occupation=other, grade=None, as_of=as_of, hour_value=hour_value))
@@ -87,6 +91,7 @@ def me(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "hour_value": hour_value,
             "hour_problem": hour_problem,
+            "occupation_problem": chosen_problems[0] if chosen_problems else None,
         },
     )
 
@@ -104,30 +109,74 @@ def _latest_run(user: Any) -> MatchRun | None:
     return None
 
 
+_SEEKER_FORM = ("member", "desired_occupations", "desired_region", "pay_expectation")
+
+
+def _register_seeker(request: HttpRequest) -> tuple[JobSeeker | None, dict[str, str]]:
+    """Register the seeker the form names; on a problem, flash it and return what was typed."""
+    user: Any = request.user
+    typed = {k: request.POST.get(k, "") for k in _SEEKER_FORM}
+    member_id = typed["member"].strip()
+    try:
+        member = access_member_by_public_id(user, member_id)
+    except NotFoundOrForbidden:
+        # the same answer whether the member does not exist or is outside my subtree
+        flash_problems(request, [Problem("jobs.member_unknown", {"value": member_id[:40]}, "member")])
+        return None, typed
+    try:
+        seeker = actions.do_register_seeker(user, member, {k: typed[k] for k in _SEEKER_FORM[1:]})
+    except (NotFoundOrForbidden, ProblemError) as exc:
+        problems = exc.problems if isinstance(exc, ProblemError) else [Problem("jobs.forbidden")]
+        flash_problems(request, problems)
+        return None, typed
+    return seeker, typed
+
+
+def _caseload_matches(user: Any, ids: list[int], run: MatchRun | None) -> dict[int, list[dict[str, Any]]]:
+    """Top three openings per seeker: from the latest batch run where it still holds, else now.
+
+    A stored row counts only while its opening is still open and not past its closing date and
+    the seeker still consents; seekers the run has nothing left for (registered after it, or
+    whose openings have closed since) are matched now, so nobody shows an empty row for want
+    of a rerun.
+    """
+    today = queries.today()
+    top: dict[int, list[dict[str, Any]]] = {}
+    if run is not None:
+        stored = (
+            MatchRow.objects.filter(
+                run=run,
+                seeker_id__in=ids,
+                seeker__member__consent_job_matching=True,
+                opening__status=JobOpening.Status.OPEN,
+            )
+            .filter(Q(opening__expires_on__isnull=True) | Q(opening__expires_on__gte=today))
+            .select_related("opening", "opening__employer", "opening__union", "opening__region")
+            .order_by("seeker_id", "rank")
+        )
+        for row in stored:
+            rows = top.setdefault(row.seeker_id, [])
+            if len(rows) < 3:
+                rows.append({"opening": row.opening, "score": row.score, "live": False})
+    rest = [pk for pk in ids if pk not in top]
+    if rest:
+        live = matching.jobs_for_seekers(JobSeeker.objects.filter(pk__in=rest), today, k=3)
+        for pk, rows in live.items():
+            top[pk] = [{"opening": r["opening"], "score": r["score"], "live": run is not None} for r in rows]
+    return top
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def seekers(request: HttpRequest) -> HttpResponse:
     """Staff caseload: job seekers in my subtree with their top matches and placement figures."""
     _staff(request)
     user: Any = request.user
+    typed: dict[str, str] = {}
     if request.method == "POST":
-        try:
-            member = access_member_by_public_id(user, request.POST.get("member", ""))
-            seeker = actions.do_register_seeker(
-                user,
-                member,
-                {
-                    "desired_occupations": request.POST.get("desired_occupations", ""),
-                    "desired_region": request.POST.get("desired_region", ""),
-                    "pay_expectation": request.POST.get("pay_expectation", ""),
-                },
-            )
-        except NotFoundOrForbidden:
-            raise Http404() from None
-        except ProblemError as exc:
-            flash_problems(request, exc.problems)
-            return redirect("jobs:seekers")
-        return redirect("jobs:seeker", public_id=seeker.public_id)
+        seeker, typed = _register_seeker(request)
+        if seeker is not None:
+            return redirect("jobs:seeker", public_id=seeker.public_id)
     status = request.GET.get("status", "active")
     qs = seekers_visible_to(user).select_related("member", "member__union", "case_officer")
     if status in JobSeeker.Status.values:
@@ -135,17 +184,7 @@ def seekers(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("org_path", "id"), 50).get_page(request.GET.get("page"))
     ids = [s.pk for s in page.object_list]
     run = _latest_run(user)
-    top: dict[int, list[dict[str, Any]]] = {}
-    if run is not None:
-        # a stored run predates any later withdrawal of consent: show only those who consent now
-        stored = MatchRow.objects.filter(
-            run=run, seeker_id__in=ids, rank__lte=3, seeker__member__consent_job_matching=True
-        ).select_related("opening")
-        for row in stored:
-            top.setdefault(row.seeker_id, []).append({"opening": row.opening, "score": row.score})
-    else:
-        live = matching.jobs_for_seekers(JobSeeker.objects.filter(pk__in=ids), queries.today(), k=3)
-        top = {pk: [{"opening": r["opening"], "score": r["score"]} for r in rows] for pk, rows in live.items()}
+    top = _caseload_matches(user, ids, run)
     rows = [{"seeker": s, "top": top.get(s.pk, [])} for s in page.object_list]
     return render(
         request,
@@ -157,6 +196,7 @@ def seekers(request: HttpRequest) -> HttpResponse:
             "statuses": JobSeeker.Status.choices,
             "run": run,
             "figures": placement_figures(user),
+            "typed": typed,
         },
     )
 
@@ -180,6 +220,9 @@ def placement_figures(user: Any) -> list[dict[str, Any]]:
     )
 
 
+_NEXT_STEP: dict[str, str] = {"referred": "interviewed", "interviewed": "hired"}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def seeker_detail(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -200,9 +243,14 @@ def seeker_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     as_of = queries.today()
     matches = matching.jobs_for_seekers(JobSeeker.objects.filter(pk=seeker.pk), as_of, k=10).get(seeker.pk, [])
     referred = set(seeker.placements.values_list("opening_id", flat=True))
-    labels = dict(Placement.Status.choices)
+    labels: dict[str, str] = {str(v): str(label) for v, label in Placement.Status.choices}
     placements = [
-        {"placement": p, "steps": [{**h, "label": labels.get(h.get("status"), h.get("status"))} for h in p.history]}
+        {
+            "placement": p,
+            "steps": [{**h, "label": labels.get(h.get("status"), h.get("status"))} for h in p.history],
+            # the form offers the usual next step first, never a step back
+            "next": _NEXT_STEP.get(str(p.status), str(p.status)),
+        }
         for p in seeker.placements.select_related("opening", "opening__employer")
     ]
     return render(
@@ -328,6 +376,24 @@ def openings_import(request: HttpRequest) -> HttpResponse:
     return render(request, "jobs/import.html", {"report": report, "unions": unions})
 
 
+def _edited(post: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields the editor changed, and what each held when the form was shown.
+
+    The form carries each field's shown value as ``was_<field>``; a field left as shown is not
+    sent on, so saving one field never writes back a stale copy of another.
+    """
+    fields = {**_opening_data(post), **({"status": post["status"]} if "status" in post else {})}
+    changes, expected = {}, {}
+    for key, value in fields.items():
+        was = post.get(f"was_{key}")
+        if was is not None and value.strip() == was.strip():
+            continue
+        changes[key] = value
+        if was is not None:
+            expected[key] = was
+    return changes, expected
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def opening_detail(request: HttpRequest, public_id: str) -> HttpResponse:
@@ -338,11 +404,10 @@ def opening_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFoundOrForbidden:
         raise Http404() from None
     if request.method == "POST":
-        changes = _opening_data(request.POST)
-        if "status" in request.POST:
-            changes["status"] = request.POST["status"]
+        changes, expected = _edited(request.POST)
         try:
-            opening = actions.do_update_opening(user, opening, changes)
+            if changes:
+                opening = actions.do_update_opening(user, opening, changes, expected=expected)
         except ProblemError as exc:
             flash_problems(request, exc.problems)
         return redirect("jobs:opening", public_id=opening.public_id)
@@ -352,7 +417,9 @@ def opening_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     for c in candidates:
         member = c["seeker"].member
         c["display_name"] = mask_name(member.name) if hr else member.name
-        c["id_masked"] = member.id_masked
+        # HR sees no ID digits at all: a masked number still shows the place of registration
+        # and the sex digit, which are not the employer's to know.
+        c["id_masked"] = "" if hr else member.id_masked
     return render(
         request,
         "jobs/opening_detail.html",

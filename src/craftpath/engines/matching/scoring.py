@@ -1008,8 +1008,12 @@ def _explain(p: _Prepared, parts: dict[str, np.ndarray], s: np.ndarray, j: np.nd
         if req < 0:
             g_zh, g_en = "不限等级", "no grade required"
         else:
-            g_zh = f"要求{_grade_text(req, True)}，持有{_grade_text(held, True)}"
-            g_en = f"needs {_grade_text(req, False)}, holds {_grade_text(held, False)}"
+            if held < 0:
+                g_zh = f"要求{_grade_text(req, True)}，尚无该职业等级"
+                g_en = f"needs {_grade_text(req, False)}, holds no grade in it"
+            else:
+                g_zh = f"要求{_grade_text(req, True)}，持有{_grade_text(held, True)}"
+                g_en = f"needs {_grade_text(req, False)}, holds {_grade_text(held, False)}"
         e, pay = p.s_pay[s[i]], p.j_pay[jj]
         if not (np.isfinite(e) and np.isfinite(pay) and e > 0):
             pay_zh, pay_en = "薪酬不明（中性）", "pay unknown (neutral)"

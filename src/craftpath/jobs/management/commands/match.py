@@ -26,6 +26,11 @@ class Command(BaseCommand):
         parser.add_argument("--chunk", type=int, default=5_000, help="seekers matched per block")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["chunk"] < 1:
+            raise CommandError(
+                f"--chunk 应为正整数（每批匹配的求职者人数，默认 5000）/ --chunk must be a whole number of 1 or more "
+                f"(seekers matched per block, default 5000), not {options['chunk']}"
+            )
         out = Path(options["out"])
         if out.suffix.lower() not in {".parquet", ".csv"}:
             raise CommandError("输出文件应为 .parquet 或 .csv / --out must end in .parquet or .csv")
