@@ -37,6 +37,8 @@ def decode_input(raw: bytes) -> str:
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         return raw[3:].decode("utf-8")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # "Unicode" text as Windows Notepad saves it
+        return raw.decode("utf-16")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -51,6 +53,16 @@ def decode_input(raw: bytes) -> str:
     if best is not None:
         return str(best)
     return raw.decode("utf-8", errors="replace")
+
+
+def looks_binary(raw: bytes) -> bool:
+    """Whether ``raw`` is not text at all: NUL bytes near the start and no UTF-16 mark.
+
+    Examples:
+        >>> looks_binary(b"PK\\x03\\x04\\x00\\x00"), looks_binary("焊工".encode())
+        (True, False)
+    """
+    return not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in raw[:8192]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,15 +88,25 @@ def run_code_occupations(argv: Sequence[str]) -> int:
     """Run the command; returns the process exit code."""
     args = _parser().parse_args(list(argv))
     if args.k < 1:
-        print("--k must be at least 1", file=sys.stderr)
+        print("--k 至少为 1 / --k must be at least 1", file=sys.stderr)
         return 2
     if args.workers < 0:
-        print("--workers must be 0 (automatic) or more", file=sys.stderr)
+        print("--workers 应为 0（自动）或正数 / --workers must be 0 (automatic) or more", file=sys.stderr)
         return 2
     try:
         raw = sys.stdin.buffer.read() if args.file == "-" else open(args.file, "rb").read()  # noqa: SIM115
     except OSError as exc:
-        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        reason = exc.strerror or type(exc).__name__
+        print(f"无法读取文件 {args.file}（{reason}）/ cannot read {args.file}: {reason}", file=sys.stderr)
+        return 1
+    if looks_binary(raw):
+        print(
+            f"{args.file} 不是文本文件（含二进制内容）；请提供每行一个职位名称的文本文件（UTF-8 或 GBK），"
+            "表格请先另存为 CSV 或复制职位名称列 / "
+            f"{args.file} is not a text file (it holds binary data); give a text file with one job title "
+            "per line (UTF-8 or GBK): save a spreadsheet as CSV or copy its title column first",
+            file=sys.stderr,
+        )
         return 1
     text = decode_input(raw)
     lines = text.splitlines()

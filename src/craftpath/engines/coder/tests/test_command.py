@@ -56,3 +56,32 @@ def test_stdin_jsonl(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixt
 
 def test_missing_file(tmp_path: Path) -> None:
     assert run_code_occupations([str(tmp_path / "nope.txt")]) == 1
+
+
+def test_missing_file_says_so_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_code_occupations([str(tmp_path / "nope.txt"), "--no-embeddings"]) == 1
+    err = capsys.readouterr().err
+    assert "无法读取文件" in err
+    assert "cannot read" in err
+
+
+def test_binary_file_is_refused_not_coded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a spreadsheet passed by mistake: coding its bytes would give rows of replacement characters
+    src = tmp_path / "titles.xlsx"
+    src.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256)) * 4)
+    out = tmp_path / "out.csv"
+    assert run_code_occupations([str(src), "--out", str(out), "--no-embeddings"]) == 1
+    err = capsys.readouterr().err
+    assert "不是文本文件" in err
+    assert "not a text file" in err
+    assert not out.exists()
+
+
+def test_utf16_text_from_notepad(tmp_path: Path) -> None:
+    src = tmp_path / "titles.txt"
+    src.write_bytes("焊工\r\n美容师\r\n".encode("utf-16"))  # with its byte-order mark
+    out = tmp_path / "out.csv"
+    assert run_code_occupations([str(src), "--k", "1", "--out", str(out), "--no-embeddings"]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert [r["input"] for r in rows] == ["焊工", "美容师"]
+    assert rows[0]["code_1"] == "6-18-02-04"
