@@ -17,7 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .core import CHEAP_FEATURES, FULL_FEATURES, N_CANDIDATES, USE_FEATURES, Coder, RankerWeights
+from .core import (
+    CHEAP_FEATURES,
+    FULL_FEATURES,
+    N_CANDIDATES,
+    USE_FEATURES,
+    Coder,
+    RankerWeights,
+    name_first_ranked,
+)
 from .distill import StaticEmbedder
 from .embed import Embedder, EmbeddingCache
 from .ranker import GbmRanker, fit_calibration, fit_weights, softmax_rows, top_candidates
@@ -67,6 +75,8 @@ class CVFeatures:
     # The leaf the rankers learn for each row when training labels differ from the scored
     # ones (corrected labels; -1: not used for training). None: ``y_leaf``.
     y_fit: np.ndarray | None = None
+    # The leaf whose official name each title is word for word (-1: none; see Coder.exact_leaves).
+    exact_leaf: np.ndarray | None = None
 
 
 def cv_features(
@@ -166,6 +176,7 @@ def cv_features(
         U_full,
         U_dist,
         y_fit,
+        probe.exact_leaves(queries),
     )
 
 
@@ -277,7 +288,12 @@ def predict_ranked(
     extra = None if U is None else (lambda r: U[rows[r]])
     p, conf, _ = weights.rank(mode, X[rows], extra)
     order = np.argsort(-p, axis=1, kind="stable")
-    return np.take_along_axis(cand[rows], order, axis=1), np.take_along_axis(p, order, axis=1), conf
+    ranked, probs = np.take_along_axis(cand[rows], order, axis=1), np.take_along_axis(p, order, axis=1)
+    if cv.exact_leaf is not None:  # as the coder does: an official name is coded to its occupation
+        named = cv.exact_leaf[rows]
+        name_first_ranked(ranked, probs, named)
+        conf = np.where(named >= 0, np.maximum(conf, Coder.exact_name_confidence), conf)
+    return ranked, probs, conf
 
 
 def predict(cv: CVFeatures, weights: RankerWeights, full: bool, rows: np.ndarray) -> np.ndarray:
