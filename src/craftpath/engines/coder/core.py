@@ -112,6 +112,8 @@ _PRESCORE = (
 N_CANDIDATES = 100
 
 _ALIAS_SPLIT = re.compile(r"[、,，;；]")
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD_RE = re.compile(r"[a-z]{2,}")
 _K_NEIGHBOURS = 10
 _TOP_RR = 20
 _LONG_TEXT = 40
@@ -539,6 +541,7 @@ class Coder:
         self.display_names: list[str] = [strip_markers(n) for n in self.names]
         # English titles of the packaged table (None: English only through the embeddings)
         self.english: EnglishBridge | None = packaged_bridge()
+        self._known_latin: frozenset[str] | None = None
         self.levels = np.asarray(leaves["level"].to_list(), dtype=np.int8)
         self.code_index = {c: i for i, c in enumerate(self.codes)}
         groups = sorted({c[:7] for c in self.codes})
@@ -1140,12 +1143,34 @@ class Coder:
                     emb["rows"] = idx
         empty = np.array([not q for q in queries])
         conf[empty] = 0.0
+        conf[self.unknown_latin(queries)] = 0.0
         exact = self.exact_leaves(queries)
         named = np.flatnonzero(exact >= 0)
         if len(named):
             name_first_dense(prob, named, exact[named])
             conf[named] = np.maximum(conf[named], self.exact_name_confidence)
         return prob, conf, {"cheap": cheap, "emb": emb, "embedded": embedded, "use_memo": use_memo}
+
+    def unknown_latin(self, queries: Sequence[str]) -> np.ndarray:
+        """Which prepared queries are Latin script with no word the coder has ever seen.
+
+        Such text (``hello``, ``asdf qwer``) can only be placed by the embeddings, which put
+        it somewhere with a confident air (``qwertyuiop`` → 质检员 at 0.47): it gets no
+        confident code instead. The words known are those of the names, aliases, definitions
+        and labelled titles and of the English titles table.
+        """
+        if self._known_latin is None:
+            words = {g[2:] for g in self.vocab.index if g.startswith("w:")}
+            if self.english is not None:
+                words |= {w for title in self.english.titles for w in title.split()}
+            self._known_latin = frozenset(words)
+        known = self._known_latin
+        out = np.zeros(len(queries), dtype=bool)
+        for r, q in enumerate(queries):
+            if q and not _CJK_RE.search(q):
+                words = _LATIN_WORD_RE.findall(q)
+                out[r] = bool(words) and not any(w in known for w in words)
+        return out
 
     def exact_leaves(self, queries: Sequence[str]) -> np.ndarray:
         """Per prepared query, the leaf whose official name it is word for word (-1: none).

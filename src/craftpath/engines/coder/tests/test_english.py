@@ -100,3 +100,19 @@ def test_an_official_name_is_first_even_where_the_rankers_prefer_another(cheap_c
     assert list(prob.argmax(axis=1)) == list(leaves)
     assert (conf >= cheap_coder.exact_name_confidence).all()
     assert prob.sum(axis=1) == pytest.approx([1.0, 1.0], abs=1e-4)
+
+
+@pytest.mark.parametrize("text", ["hello", "asdf qwer", "qwertyuiop", "Lorem ipsum dolor"])
+def test_latin_text_of_unknown_words_gets_no_code(coder: Coder, cheap_coder: Coder, text: str) -> None:
+    # the embeddings alone placed these with a confident air (qwertyuiop → 质检员 at 0.47)
+    for c in (coder, cheap_coder):
+        out = c.code([text], k=3)
+        assert out["no_confident_code"].to_list() == [True]
+        assert out["code"].to_list() == [None]
+
+
+def test_english_with_known_words_is_still_coded(coder: Coder) -> None:
+    # not in the English table, but made of words the coder knows: left to the embeddings
+    out = coder.code(["registered nurse", "sales manager", "HRBP"], k=1)
+    assert out["no_confident_code"].to_list() == [False, False, False]
+    assert out["code"][2] == "2-06-08-01"
