@@ -1168,8 +1168,8 @@ class Coder:
         out = np.zeros(len(queries), dtype=bool)
         for r, q in enumerate(queries):
             if q and not _CJK_RE.search(q):
-                words = _LATIN_WORD_RE.findall(q)
-                out[r] = bool(words) and not any(w in known for w in words)
+                seen = _LATIN_WORD_RE.findall(q)
+                out[r] = bool(seen) and not any(w in known for w in seen)
         return out
 
     def exact_leaves(self, queries: Sequence[str]) -> np.ndarray:
