@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from craftpath.jobs.actions import do_register_seeker, do_update_opening
-from craftpath.jobs.models import JobSeeker, MatchRun
+from craftpath.jobs.models import JobOpening, JobSeeker, MatchRun
 from craftpath.registry.models import Member
 from tests.jobs.conftest import Market
 from tests.jobs.test_access import client_for
@@ -173,3 +173,16 @@ def test_explanations_carry_no_database_ids(market: Market) -> None:
         assert not re.match(r"^(岗位|job) ", r["explanation_zh"]), r["explanation_zh"]
         assert not re.match(r"^job ", r["explanation_en"]), r["explanation_en"]
         assert r["explanation_zh"].split("；")[0] == r["reasons_zh"][0]
+
+
+def test_an_opening_posted_in_english_is_coded_and_says_why(market: Market) -> None:
+    staff = client_for(market.cast.staff_a)
+    status, body = _json(
+        staff, "post", "/api/jobs/openings", {"title": "Senior TIG Welder (night shift)", "union_code": "T-XW-001"}
+    )
+    assert status == 201
+    assert body["occupation_code"] == "6-18-02-04"
+    assert body["coded_by"] == "coder"
+    opening = JobOpening.objects.get(public_id=body["public_id"])
+    assert opening.coding_evidence[0]["evidence"].startswith("English 'tig welder' = 焊工")
+    assert opening.coding_evidence[0]["name"] == "焊工"
