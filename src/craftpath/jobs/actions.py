@@ -373,7 +373,8 @@ def do_update_opening(
 _OPENING_ATTR = {"occupation_code": "occupation_id", "region_code": "region_id"}
 
 
-_EDITABLE = (
+# What an editor may change on an opening (form, API and the ``expected`` of a change).
+OPENING_EDIT_FIELDS = (
     "title",
     "description",
     "occupation_code",
@@ -387,9 +388,9 @@ _EDITABLE = (
 
 
 def _check_unchanged(locked: JobOpening, expected: dict[str, Any]) -> None:
-    unknown = sorted(k for k in expected if k not in _EDITABLE)
+    unknown = sorted(k for k in expected if k not in OPENING_EDIT_FIELDS)
     if unknown:
-        detail = f"{', '.join(unknown)} → {', '.join(_EDITABLE)}"
+        detail = f"{', '.join(unknown)} → {', '.join(OPENING_EDIT_FIELDS)}"
         raise ProblemError(Problem("request.invalid", {"field": "expected", "detail": detail}, "expected"))
     for key, was in expected.items():
         now = getattr(locked, _OPENING_ATTR.get(key, key))

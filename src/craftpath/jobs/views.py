@@ -292,18 +292,8 @@ def placement_move(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 def _opening_data(post: Any) -> dict[str, Any]:
-    keys = (
-        "title",
-        "description",
-        "occupation_code",
-        "required_grade",
-        "region_code",
-        "pay_min",
-        "pay_max",
-        "expires_on",
-        "union_code",
-        "employer_credit_code",
-    )
+    # the status has its own control; where an opening is posted is set once, when posting
+    keys = (*(f for f in actions.OPENING_EDIT_FIELDS if f != "status"), "union_code", "employer_credit_code")
     return {k: post.get(k, "") for k in keys if k in post}
 
 
