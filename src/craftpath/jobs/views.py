@@ -132,7 +132,7 @@ def _register_seeker(request: HttpRequest) -> tuple[JobSeeker | None, dict[str, 
     return seeker, typed
 
 
-def _caseload_matches(user: Any, ids: list[int], run: MatchRun | None) -> dict[int, list[dict[str, Any]]]:
+def _caseload_matches(ids: list[int], run: MatchRun | None) -> dict[int, list[dict[str, Any]]]:
     """Top three openings per seeker: from the latest batch run where it still holds, else now.
 
     A stored row counts only while its opening is still open and not past its closing date and
@@ -184,7 +184,7 @@ def seekers(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("org_path", "id"), 50).get_page(request.GET.get("page"))
     ids = [s.pk for s in page.object_list]
     run = _latest_run(user)
-    top = _caseload_matches(user, ids, run)
+    top = _caseload_matches(ids, run)
     rows = [{"seeker": s, "top": top.get(s.pk, [])} for s in page.object_list]
     return render(
         request,
