@@ -113,7 +113,7 @@ N_CANDIDATES = 100
 
 _ALIAS_SPLIT = re.compile(r"[、,，;；]")
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD_RE = re.compile(r"[a-z]{2,}")
+_LATIN_WORD_RE = re.compile(r"[a-z]+")
 _K_NEIGHBOURS = 10
 _TOP_RR = 20
 _LONG_TEXT = 40
@@ -1143,7 +1143,7 @@ class Coder:
                     emb["rows"] = idx
         empty = np.array([not q for q in queries])
         conf[empty] = 0.0
-        conf[self.unknown_latin(queries)] = 0.0
+        conf[self.unknown_latin(queries) | self.lone_characters(queries)] = 0.0
         exact = self.exact_leaves(queries)
         named = np.flatnonzero(exact >= 0)
         if len(named):
@@ -1167,10 +1167,25 @@ class Coder:
         known = self._known_latin
         out = np.zeros(len(queries), dtype=bool)
         for r, q in enumerate(queries):
-            if q and not _CJK_RE.search(q):
+            if q and not _CJK_RE.search(q) and q.replace(" ", "") not in self.exact_alias:
                 seen = _LATIN_WORD_RE.findall(q)
-                out[r] = bool(seen) and not any(w in known for w in seen)
+                # single letters (``a b c``) say nothing; a word counts once the coder knows it
+                out[r] = bool(seen) and not any(len(w) > 1 and w in known for w in seen)
         return out
+
+    def lone_characters(self, queries: Sequence[str]) -> np.ndarray:
+        """Which prepared queries are one Chinese character that is no name or alias (``的``).
+
+        No labelled title is a single character; the embeddings alone placed ``的`` at 秘书
+        (0.48). ``林`` and ``牧``, aliases in the table, are still coded.
+        """
+        return np.array(
+            [
+                len(q) == 1 and bool(_CJK_RE.match(q)) and q not in self.exact_name and q not in self.exact_alias
+                for q in queries
+            ],
+            dtype=bool,
+        )
 
     def exact_leaves(self, queries: Sequence[str]) -> np.ndarray:
         """Per prepared query, the leaf whose official name it is word for word (-1: none).

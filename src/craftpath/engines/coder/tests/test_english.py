@@ -102,13 +102,19 @@ def test_an_official_name_is_first_even_where_the_rankers_prefer_another(cheap_c
     assert prob.sum(axis=1) == pytest.approx([1.0, 1.0], abs=1e-4)
 
 
-@pytest.mark.parametrize("text", ["hello", "asdf qwer", "qwertyuiop", "Lorem ipsum dolor"])
-def test_latin_text_of_unknown_words_gets_no_code(coder: Coder, cheap_coder: Coder, text: str) -> None:
-    # the embeddings alone placed these with a confident air (qwertyuiop → 质检员 at 0.47)
+@pytest.mark.parametrize("text", ["hello", "asdf qwer", "qwertyuiop", "Lorem ipsum dolor", 'a,b"c', "x", "的", "了"])
+def test_text_that_says_nothing_known_gets_no_code(coder: Coder, cheap_coder: Coder, text: str) -> None:
+    # the embeddings alone placed these with a confident air (qwertyuiop → 质检员 at 0.47,
+    # 的 → 秘书 at 0.48, a,b"c → 计算机软件工程技术人员 at 0.52)
     for c in (coder, cheap_coder):
         out = c.code([text], k=3)
         assert out["no_confident_code"].to_list() == [True]
         assert out["code"].to_list() == [None]
+
+
+def test_single_characters_that_are_names_or_aliases_are_still_coded(coder: Coder) -> None:
+    out = coder.code(["林", "C", "焊工"], k=1)
+    assert out["no_confident_code"].to_list() == [False, False, False]
 
 
 def test_english_with_known_words_is_still_coded(coder: Coder) -> None:
