@@ -188,10 +188,13 @@ def test_the_value_of_an_hour_trades_fees_for_time_on_every_surface(market: Mark
     body = member.get("/api/jobs/members/me/training-plan", {"hour_value": "10"}).json()
     assert [c["title"] for c in body[0]["courses"]] == ["车工技师速成"]
     assert (body[0]["total_hours"], body[0]["hour_value"]) == (16.0, 10.0)
-    for bad in ("-1", "nan", "inf"):
+    for bad in ("-1", "nan", "inf", "abc", "1e999"):
         refused = member.get("/api/jobs/members/me/training-plan", {"hour_value": bad})
         assert refused.status_code == 422
-        assert refused.json()["problems"][0]["code"] == "jobs.hour_value"
+        problem = refused.json()["problems"][0]
+        assert problem["code"] == "jobs.hour_value"
+        assert f'"{bad}"' in problem["message_en"]  # what was sent, not a reading of it ("-1.0")
+        assert f"“{bad}”" in problem["message_zh"]
     page = member.get("/jobs/me/", {"hour_value": "10"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "车工技师速成" in page
     assert "16 hours of training in all" in page

@@ -284,9 +284,11 @@ class PlanOut(Schema):
     summary="Missing competencies and the cheapest courses: next grades, or ?occupation= for a move",
 )
 def training_plan(
-    request: HttpRequest, public_id: str, occupation: str | None = None, hour_value: float = 0.0
+    request: HttpRequest, public_id: str, occupation: str | None = None, hour_value: str = "0"
 ) -> list[dict[str, Any]]:
-    """``hour_value``: yuan per training hour added to each course's cost (0: money only)."""
+    """``hour_value``: yuan per training hour added to each course's cost (0: money only).
+
+    Taken as text and checked here, so that a refusal quotes what was sent (``-1``, ``abc``)."""
     member = _member_for(request, public_id)
     as_of = queries.today()
     value = matching.check_hour_value(hour_value)
