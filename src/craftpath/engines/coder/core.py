@@ -42,7 +42,7 @@ from .linear import SoftmaxModel, fit_softmax
 from .ngrams import Vocabulary, analyze, idf, tfidf_rows
 from .normalize import has_content, normalize_name, pick_title_text, strip_markers, title_segments
 from .ranker import GbmRanker, softmax_rows, top_candidates
-from .topk import topk_idx
+from .topk import segment_max, topk_idx
 
 __all__ = [
     "CHEAP_FEATURES",
@@ -572,6 +572,12 @@ class Coder:
         self.alias_owner = np.asarray(alias_owner, dtype=np.int64)
         self.alias_starts = np.searchsorted(self.alias_owner, np.arange(n_leaf))
         self.max_alias_len = max((len(k) for k in (*self.exact_name, *self.exact_alias)), default=1)
+        # What a substring of a title names, for ``contains_name``: an occupation's name, else
+        # the aliases that spell it.
+        self._within: dict[str, tuple[int, ...]] = {
+            key: tuple(sorted(self.exact_name.get(key) or self.exact_alias[key]))
+            for key in {*self.exact_name, *self.exact_alias}
+        }
         desc_text = [
             normalize_name(f"{d} {t}") for d, t in zip(_col(leaves, "definition"), _col(leaves, "tasks"), strict=True)
         ]
@@ -631,6 +637,11 @@ class Coder:
             for n in range(2, min(4, len(last)) + 1):
                 d = self.suffix_labels.setdefault(last[-n:], {})
                 d[leaf] = d.get(leaf, 0) + 1
+        # ``suffix_vote`` of each ending, worked out once (smoothed share of its titles per leaf)
+        self._suffix_votes: dict[str, dict[int, float]] = {
+            suf: {i: cnt / (sum(labels.values()) + 2.0) for i, cnt in labels.items()}
+            for suf, labels in self.suffix_labels.items()
+        }
 
         self._fit_bayes(t_counts, a_counts, onehot)
         self._fit_softmax(t_counts, a_counts)
@@ -819,19 +830,16 @@ class Coder:
             out.append(" ".join(title_segments(t)) if has_content(t) else "")
         return out
 
-    def _cheap(self, queries: list[str]) -> dict[str, Any]:
-        """Cheap per-leaf feature matrices for a batch of prepared queries."""
+    def _cheap(self, queries: list[str], grams: Sequence[Sequence[str]] | None = None) -> dict[str, Any]:
+        """Cheap per-leaf feature matrices for a batch of prepared queries (``grams``: their
+        n-grams, when already analysed)."""
         b, n_leaf = len(queries), len(self.codes)
-        counts = self.vocab.counts([[q] for q in queries])
+        counts = self.vocab.counts([[q] for q in queries]) if grams is None else self.vocab.count_grams(grams)
         qa = tfidf_rows(counts, self.idf_a)
         qd = tfidf_rows(counts, self.idf_d)
         qt = tfidf_rows(counts, self.idf_t)
         s_alias = np.asarray((qa @ self.A).todense(), dtype=np.float32)
-        name_cos = (
-            np.maximum.reduceat(s_alias, self.alias_starts, axis=1)
-            if s_alias.shape[1]
-            else np.zeros((b, n_leaf), np.float32)
-        )
+        name_cos = segment_max(s_alias, self.alias_starts) if s_alias.shape[1] else np.zeros((b, n_leaf), np.float32)
         desc_cos = np.asarray((qd @ self.D).todense(), dtype=np.float32)
         centroid_cos = np.asarray((qt @ self.Tc).todense(), dtype=np.float32)
 
@@ -855,43 +863,58 @@ class Coder:
             lr_prob = np.zeros((b, n_leaf), np.float32)
         lr_grp = np.asarray(lr_prob @ self.leaf_to_group, dtype=np.float32)
 
-        exact_name = np.zeros((b, n_leaf), np.float32)
-        exact_alias = np.zeros((b, n_leaf), np.float32)
-        contains = np.zeros((b, n_leaf), np.float32)
-        suffix_name = np.zeros((b, n_leaf), np.float32)
-        suffix_vote = np.zeros((b, n_leaf), np.float32)
+        # The string signals are collected as (row, leaf, value) lists and written in one go:
+        # writing numpy cells one at a time cost more than the lookups themselves.
+        hits: dict[str, tuple[list[int], list[int], list[float]]] = {
+            f: ([], [], []) for f in ("exact_name", "exact_alias", "contains_name", "suffix_name", "suffix_vote")
+        }
+
+        def put(feature: str, r: int, cells: dict[int, float]) -> None:
+            rows, cols, vals = hits[feature]
+            rows.extend([r] * len(cells))
+            cols.extend(cells)
+            vals.extend(cells.values())
+
+        names, aliases, within = self.exact_name, self.exact_alias, self._within
+        max_len = self.max_alias_len
         for r, q in enumerate(queries):
             if not q:
                 continue
             segs = q.split(" ")
+            named: dict[int, float] = {}
+            aliased: dict[int, float] = {}
             for key in {q.replace(" ", ""), *segs}:
-                for i in self.exact_name.get(key, ()):
-                    exact_name[r, i] = 1.0
-                for i in self.exact_alias.get(key, ()):
-                    exact_alias[r, i] = 1.0
+                named.update(dict.fromkeys(names.get(key, ()), 1.0))
+                aliased.update(dict.fromkeys(aliases.get(key, ()), 1.0))
+            put("exact_name", r, named)
+            put("exact_alias", r, aliased)
             last = segs[-1]
-            for n in range(min(4, len(last)), 1, -1):
+            ends: dict[int, float] = {}
+            votes: dict[int, float] = {}
+            for n in range(2, min(4, len(last)) + 1):  # longer endings overwrite: the longest wins
                 suf = last[-n:]
-                for i in self.suffix_leaves.get(suf, ()):
-                    if suffix_name[r, i] == 0:
-                        suffix_name[r, i] = n / 4.0
-                labels = self.suffix_labels.get(suf)
-                if labels:
-                    total = sum(labels.values()) + 2.0
-                    for i, cnt in labels.items():
-                        if suffix_vote[r, i] == 0:
-                            suffix_vote[r, i] = cnt / total
+                ends.update(dict.fromkeys(self.suffix_leaves.get(suf, ()), n / 4.0))
+                votes.update(self._suffix_votes.get(suf, {}))
+            put("suffix_name", r, ends)
+            put("suffix_vote", r, votes)
+            contained: dict[int, float] = {}
             for seg in segs:
                 n = len(seg)
-                for size in range(min(n, self.max_alias_len), 1, -1):
+                for size in range(min(n, max_len), 1, -1):
+                    v = size / n
                     for start in range(n - size + 1):
-                        sub = seg[start : start + size]
-                        hit = self.exact_name.get(sub) or self.exact_alias.get(sub)
-                        if hit:
-                            v = size / n
-                            for i in hit:
-                                if contains[r, i] < v:
-                                    contains[r, i] = v
+                        for i in within.get(seg[start : start + size], ()):
+                            if contained.get(i, 0.0) < v:
+                                contained[i] = v
+            put("contains_name", r, contained)
+        string_feats: dict[str, np.ndarray] = {}
+        for f, (rows, cols, vals) in hits.items():
+            m = np.zeros((b, n_leaf), np.float32)
+            m[rows, cols] = vals
+            string_feats[f] = m
+        exact_name, exact_alias = string_feats["exact_name"], string_feats["exact_alias"]
+        contains = string_feats["contains_name"]
+        suffix_name, suffix_vote = string_feats["suffix_name"], string_feats["suffix_vote"]
         feats = {
             "name_cos": name_cos,
             "desc_cos": desc_cos,
@@ -938,14 +961,14 @@ class Coder:
         np.add.at(vote, (rows[ok], leaf[ok]), w.ravel()[ok])
         np.add.at(gvote, (rows, grp), w.ravel())
 
-    def _static_emb(self, queries: Sequence[str]) -> dict[str, Any]:
+    def _static_emb(self, queries: Sequence[str], grams: Sequence[Sequence[str]] | None = None) -> dict[str, Any]:
         """:meth:`_emb` for the distilled vectors, computed in the map's low-rank space.
 
         Equal to ``self._emb(self.static.embed(queries))`` up to rounding, about 3× fewer
         multiplications for the products with the name, title and definition vectors.
         """
         assert self.static is not None
-        Z, inv = self.static.embed_low(queries)
+        Z, inv = self.static.embed_low(queries, grams)
         key = id(self.static)
         if self._low is None or self._low[0] != key:
             assert self.static is not None
@@ -977,7 +1000,7 @@ class Coder:
 
         b, n_leaf = qvec.shape[0], len(self.codes)
         s_alias = dot("alias")
-        emb_name = np.maximum.reduceat(s_alias, self.alias_starts, axis=1)
+        emb_name = segment_max(s_alias, self.alias_starts)
         emb_max = np.zeros((b, n_leaf), np.float32)
         emb_vote = np.zeros((b, n_leaf), np.float32)
         gvote = np.zeros((b, len(self.group_index)), np.float32)
@@ -1046,7 +1069,7 @@ class Coder:
         """The second model's signals (``USE_FEATURES``, batch × leaves) of prepared queries."""
         Q = self.sentence_queries(queries, memo)
         b, n_leaf = Q.shape[0], len(self.codes)
-        use_name = np.maximum.reduceat(Q @ self.U_alias.T, self.alias_starts, axis=1)
+        use_name = segment_max(Q @ self.U_alias.T, self.alias_starts)
         vmax = np.zeros((b, n_leaf), np.float32)
         vote = np.zeros((b, n_leaf), np.float32)
         gvote = np.zeros((b, len(self.group_index)), np.float32)
@@ -1098,7 +1121,8 @@ class Coder:
         ``use_embeddings``: None = cascade (embed only unsure queries), True = all, False =
         none.
         """
-        cheap = self._cheap(queries)
+        grams = [analyze(q) for q in queries]  # one analysis for the coder's and the map's n-grams
+        cheap = self._cheap(queries, grams)
         w = self.weights
         use_memo: dict[str, np.ndarray] = {}  # the second model's vectors, shared by both passes
         if self.static is not None and w.has("dist"):
@@ -1106,7 +1130,7 @@ class Coder:
             prob = np.zeros((len(queries), len(self.codes)), np.float32)
             conf = np.zeros(len(queries), np.float32)
             if len(qs):
-                static = self._static_emb([queries[i] for i in qs])
+                static = self._static_emb([queries[i] for i in qs], [grams[i] for i in qs])
                 if len(qs) == len(queries):
                     feats = {**cheap["feats"], **static["feats"]}
                 else:
@@ -1342,6 +1366,9 @@ class Coder:
             english = [self.english.find(t or "") if self.english is not None and evidence else None for t in batch]
             prob, conf, details = self.score(queries, use_embeddings)
             top = _topk_idx(prob, k)
+            if not evidence:
+                self._append_rows(cols, start, queries, prob, conf, top, threshold)
+                continue
             for r, q in enumerate(queries):
                 c = float(conf[r])
                 if not q or c < threshold:
@@ -1378,6 +1405,52 @@ class Coder:
                 "evidence": pl.Utf8,
             },
         )
+
+    def _append_rows(
+        self,
+        cols: dict[str, list[Any]],
+        start: int,
+        queries: Sequence[str],
+        prob: np.ndarray,
+        conf: np.ndarray,
+        top: np.ndarray,
+        threshold: float,
+    ) -> None:
+        """The rows of :meth:`code` for one batch without evidence, a column at a time.
+
+        Same values as the row-by-row loop (Python's ``round`` on the same floats), without
+        its eight appends per code.
+        """
+        k = top.shape[1]
+        conf64 = conf.astype(np.float64)
+        coded = np.array([bool(q) for q in queries], dtype=bool) & (conf64 >= threshold)
+        n_rows = np.where(coded, k, 1)
+        index = np.repeat(np.arange(start, start + len(queries)), n_rows)
+        sel = np.flatnonzero(coded)
+        leaves = top[sel].ravel()
+        scores = prob[np.repeat(sel, k), leaves].astype(np.float64).tolist()
+        # positions of the coded rows in the batch's output
+        first = np.concatenate([[0], np.cumsum(n_rows)[:-1]])
+        at = (first[sel][:, None] + np.arange(k)).ravel()
+        total = int(n_rows.sum())
+        rank: list[int | None] = [None] * total
+        code: list[str | None] = [None] * total
+        name: list[str | None] = [None] * total
+        score: list[float | None] = [None] * total
+        codes, names = self.codes, self.display_names
+        for pos, leaf, rk, sc in zip(at.tolist(), leaves.tolist(), [*range(1, k + 1)] * len(sel), scores, strict=True):
+            rank[pos], code[pos], name[pos], score[pos] = rk, codes[leaf], names[leaf], round(sc, 4)
+        row_coded = np.repeat(coded, n_rows)
+        row_conf = np.repeat(conf64, n_rows).tolist()
+        cols["input_index"].extend(index.tolist())
+        cols["rank"].extend(rank)
+        cols["code"].extend(code)
+        cols["name"].extend(name)
+        cols["score"].extend(score)
+        flags = row_coded.tolist()
+        cols["confidence"].extend([round(c, 4) if ok else c for c, ok in zip(row_conf, flags, strict=True)])
+        cols["no_confident_code"].extend((~row_coded).tolist())
+        cols["evidence"].extend([None] * total)
 
     # ------------------------------------------------------------------ helpers
     def embedding_texts(self) -> list[str]:

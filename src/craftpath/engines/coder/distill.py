@@ -172,13 +172,17 @@ class StaticEmbedder:
         counts = self.vocab.counts([[t] for t in texts])
         return self.embed_counts(counts)
 
-    def embed_low(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def embed_low(
+        self, texts: Sequence[str], grams: Sequence[Sequence[str]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """The same vectors as :meth:`embed`, factored: ``(Z, inv)`` with vector = ``(Z @ basis + mean) * inv``.
 
         ``Z`` is (texts × rank); ``inv`` is 1 / the norm (0 for texts without a known gram).
         Products with fixed matrices are then cheaper in the rank-dimensional space.
+        ``grams``: the texts' n-grams (:func:`~.ngrams.analyze`) when the caller has them.
         """
-        X = tfidf_rows(self.vocab.counts([[t] for t in texts]), self.idf)
+        counts = self.vocab.counts([[t] for t in texts]) if grams is None else self.vocab.count_grams(grams)
+        X = tfidf_rows(counts, self.idf)
         if self._Ms is None:
             self._Ms = self.M.astype(np.float32) * self.scale[:, None]
             self._gram = self.basis @ self.basis.T

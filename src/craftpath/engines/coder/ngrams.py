@@ -98,12 +98,18 @@ class Vocabulary:
 
     def counts(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
         """Raw gram counts, one row per document (a document is a list of strings)."""
+        return self.count_grams(
+            [analyze(doc[0]) if len(doc) == 1 else [g for t in doc for g in analyze(t)] for doc in docs]
+        )
+
+    def count_grams(self, grams_per_doc: Sequence[Sequence[str]]) -> sp.csr_matrix:
+        """:meth:`counts` of documents already analysed (:func:`analyze`), so that one analysis
+        serves several vocabularies; grams not in this one are left out."""
         indptr = [0]
         indices: list[int] = []
         values: list[int] = []
         get = self.index.get
-        for doc in docs:
-            grams = analyze(doc[0]) if len(doc) == 1 else [g for t in doc for g in analyze(t)]
+        for grams in grams_per_doc:
             row = Counter(j for j in map(get, grams) if j is not None)
             indices.extend(row.keys())
             values.extend(row.values())
@@ -114,7 +120,7 @@ class Vocabulary:
                 np.asarray(indices, dtype=np.int32),
                 np.asarray(indptr, dtype=np.int64),
             ),
-            shape=(len(docs), len(self.index)),
+            shape=(len(grams_per_doc), len(self.index)),
         )
 
     def tfidf(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:

@@ -16,37 +16,76 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-__all__ = ["topk_idx"]
+__all__ = ["segment_max", "topk_idx"]
+
+
+_BLOCK = 16
 
 
 @nb.njit(cache=True, nogil=True)
 def _topk_rows(m: np.ndarray, k: int, out: np.ndarray) -> None:
     n = m.shape[1]
+    vals = np.empty(k, dtype=np.float64)  # the kept values, best first, beside their indices
     for r in range(m.shape[0]):
+        row = m[r]
         filled = 0
-        for j in range(n):
-            v = m[r, j]
-            if v != v:  # NaN ranks below everything
-                v = -np.inf
+        worst = -np.inf  # the k-th best so far, once k are kept
+        j = 0
+        while j < n:
+            stop = min(j + _BLOCK, n)
             if filled == k:
-                worst = m[r, out[r, k - 1]]
-                if worst != worst:
-                    worst = -np.inf
-                if v <= worst:  # a tie keeps the lower index, which came first
+                # Once k are kept most values fall below the k-th: skip a block whose best
+                # does (a NaN never wins the comparison, so it is skipped as the lowest value).
+                best = -np.inf
+                for t in range(j, stop):
+                    if row[t] > best:
+                        best = row[t]
+                if best <= worst:
+                    j = stop
                     continue
-                pos = k - 1
-            else:
-                pos = filled
-                filled += 1
-            while pos > 0:
-                prev = m[r, out[r, pos - 1]]
-                if prev != prev:
-                    prev = -np.inf
-                if prev >= v:
-                    break
-                out[r, pos] = out[r, pos - 1]
-                pos -= 1
-            out[r, pos] = j
+            for t in range(j, stop):
+                v = row[t]
+                if v != v:  # NaN ranks below everything
+                    v = -np.inf
+                if filled == k:
+                    if v <= worst:  # a tie keeps the lower index, which came first
+                        continue
+                    pos = k - 1
+                else:
+                    pos = filled
+                    filled += 1
+                while pos > 0 and vals[pos - 1] < v:
+                    vals[pos] = vals[pos - 1]
+                    out[r, pos] = out[r, pos - 1]
+                    pos -= 1
+                vals[pos] = v
+                out[r, pos] = t
+                if filled == k:
+                    worst = vals[k - 1]
+            j = stop
+
+
+@nb.njit(cache=True, nogil=True)
+def _segment_max_rows(m: np.ndarray, starts: np.ndarray, out: np.ndarray) -> None:
+    n, s = m.shape[1], len(starts)
+    for r in range(m.shape[0]):
+        for g in range(s):
+            stop = starts[g + 1] if g + 1 < s else n
+            best = m[r, starts[g]]
+            for j in range(starts[g] + 1, stop):
+                if m[r, j] > best:
+                    best = m[r, j]
+            out[r, g] = best
+
+
+def segment_max(m: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per row, the maximum of each run of columns ``starts[g] … starts[g+1]-1`` (the last run
+    goes to the end): ``np.maximum.reduceat(m, starts, axis=1)`` for increasing ``starts``,
+    in one pass over each row instead of a strided one over each column run."""
+    out = np.empty((m.shape[0], len(starts)), dtype=m.dtype)
+    if len(starts) and m.shape[0]:
+        _segment_max_rows(np.ascontiguousarray(m), np.asarray(starts, dtype=np.int64), out)
+    return out
 
 
 def topk_idx(m: np.ndarray, k: int) -> np.ndarray:
