@@ -17,11 +17,16 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
-import io
 import json
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TextIO
+
+import polars as pl
 
 from .parallel import CoderPool, default_workers
 
@@ -118,58 +123,106 @@ def run_code_occupations(argv: Sequence[str]) -> int:
     lines = text.splitlines()
 
     workers = args.workers or default_workers(len(lines))
-    if workers > 1:
-        with CoderPool(workers, use_embeddings=not args.no_embeddings) as pool:
-            frame = pool.code(lines, k=args.k, evidence=args.evidence)
-    else:
-        from .resources import default_coder
+    try:
+        with _output(args.out) as fh:
+            if workers > 1:
+                with CoderPool(workers, use_embeddings=not args.no_embeddings) as pool:
+                    _write(fh, lines, pool.iter_code(lines, k=args.k, evidence=args.evidence), args)
+            else:
+                from .resources import default_coder
 
-        frame = default_coder(use_embeddings=not args.no_embeddings).code(lines, k=args.k, evidence=args.evidence)
-    by_input: dict[int, list[dict[str, object]]] = {}
-    conf: dict[int, float] = {}
-    for row in frame.iter_rows(named=True):
-        i = row["input_index"]
-        conf[i] = row["confidence"]
-        if row["code"] is not None:
-            by_input.setdefault(i, []).append(row)
+                coder = default_coder(use_embeddings=not args.no_embeddings)
+                pieces = (
+                    coder.code(lines[start : start + _PIECE], k=args.k, evidence=args.evidence).with_columns(
+                        pl.col("input_index") + start
+                    )
+                    for start in range(0, max(1, len(lines)), _PIECE)
+                )
+                _write(fh, lines, pieces, args)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        print(f"无法写入 {args.out}（{reason}）/ cannot write {args.out}: {reason}", file=sys.stderr)
+        return 1
+    return 0
 
-    buf = io.StringIO()
-    if args.format == "csv":
-        writer = csv.writer(buf, lineterminator="\n")
+
+_PIECE = 4096  # inputs coded and written at a time in one process: bounds the memory held
+
+
+@contextlib.contextmanager
+def _output(path: str) -> Iterator[TextIO]:
+    """Standard output, or a file that appears whole or not at all.
+
+    Records are written as they are coded, into a temporary file beside the target that
+    replaces it only once every line is done: a run that fails or is interrupted leaves
+    any earlier file of that name as it was, never half a result.
+    """
+    if path == "-":
+        yield sys.stdout
+        return
+    target = os.path.abspath(path)
+    fd, tmp = tempfile.mkstemp(prefix=".coding-", suffix=".part", dir=os.path.dirname(target))
+    try:
+        # the permissions a plain open() would give (mkstemp's are owner-only), or the old file's
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, os.stat(target).st_mode & 0o777 if os.path.exists(target) else 0o666 & ~mask)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _write(fh: TextIO, lines: list[str], pieces: Iterable[pl.DataFrame], args: argparse.Namespace) -> None:
+    """One CSV or JSON record per input line, written piece by piece in input order."""
+    k, with_evidence = args.k, args.evidence
+    writer = csv.writer(fh, lineterminator="\n") if args.format == "csv" else None
+    if writer is not None:
         header = ["line", "input", "no_confident_code"]
-        for r in range(1, args.k + 1):
-            header += [f"code_{r}", f"name_{r}", f"score_{r}"] + ([f"evidence_{r}"] if args.evidence else [])
+        for r in range(1, k + 1):
+            header += [f"code_{r}", f"name_{r}", f"score_{r}"] + ([f"evidence_{r}"] if with_evidence else [])
         header += ["confidence"]
         writer.writerow(header)
-        for i, line in enumerate(lines):
-            rows = by_input.get(i, [])
-            rec: list[object] = [i + 1, line, not rows]
-            for r in range(args.k):
-                if r < len(rows):
-                    rec += [rows[r]["code"], rows[r]["name"], rows[r]["score"]]
-                    rec += [rows[r]["evidence"]] if args.evidence else []
-                else:
-                    rec += ["", "", ""] + ([""] if args.evidence else [])
-            rec.append(round(conf.get(i, 0.0), 4))
-            writer.writerow(rec)
-    else:
-        for i, line in enumerate(lines):
-            rows = by_input.get(i, [])
-            record = {
-                "line": i + 1,
-                "input": line,
-                "no_confident_code": not rows,
-                "confidence": round(conf.get(i, 0.0), 4),
-                "codes": [
-                    {"code": r["code"], "name": r["name"], "score": r["score"]}
-                    | ({"evidence": r["evidence"]} if args.evidence else {})
-                    for r in rows
-                ],
-            }
-            buf.write(json.dumps(record, ensure_ascii=False) + "\n")
-    if args.out == "-":
-        sys.stdout.write(buf.getvalue())
-    else:
-        with open(args.out, "w", encoding="utf-8", newline="") as fh:
-            fh.write(buf.getvalue())
-    return 0
+    for frame in pieces:
+        by_input: dict[int, list[tuple[str, str, float, str | None]]] = {}
+        conf: dict[int, float] = {}
+        for i, code, name, score, c, said in zip(
+            frame["input_index"].to_list(),
+            frame["code"].to_list(),
+            frame["name"].to_list(),
+            frame["score"].to_list(),
+            frame["confidence"].to_list(),
+            frame["evidence"].to_list(),
+            strict=True,
+        ):
+            conf[i] = c
+            rows = by_input.setdefault(i, [])
+            if code is not None:
+                rows.append((code, name, score, said))
+        for i, rows in by_input.items():
+            line = lines[i]
+            if writer is not None:
+                rec: list[object] = [i + 1, line, not rows]
+                for r in range(k):
+                    if r < len(rows):
+                        code, name, score, said = rows[r]
+                        rec += [code, name, score] + ([said] if with_evidence else [])
+                    else:
+                        rec += ["", "", ""] + ([""] if with_evidence else [])
+                rec.append(round(conf.get(i, 0.0), 4))
+                writer.writerow(rec)
+            else:
+                record = {
+                    "line": i + 1,
+                    "input": line,
+                    "no_confident_code": not rows,
+                    "confidence": round(conf.get(i, 0.0), 4),
+                    "codes": [
+                        {"code": code, "name": name, "score": score} | ({"evidence": said} if with_evidence else {})
+                        for code, name, score, said in rows
+                    ],
+                }
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")

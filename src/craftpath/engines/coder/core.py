@@ -1360,38 +1360,49 @@ class Coder:
             "evidence": [],
         }
         texts = list(texts)
-        for start in range(0, len(texts), batch_size):
-            batch = texts[start : start + batch_size]
-            queries = self._prepare(batch)
-            english = [self.english.find(t or "") if self.english is not None and evidence else None for t in batch]
-            prob, conf, details = self.score(queries, use_embeddings)
-            top = _topk_idx(prob, k)
-            if not evidence:
-                self._append_rows(cols, start, queries, prob, conf, top, threshold)
+        queries = self._prepare(texts)
+        # Inputs that read the same once prepared (the same title with other pay, slogans or
+        # brackets; the same title twice) are scored once: a query's answer does not depend
+        # on the queries scored beside it.
+        slot: dict[str, int] = {}
+        inverse = np.fromiter((slot.setdefault(q, len(slot)) for q in queries), dtype=np.int64, count=len(queries))
+        unique = list(slot)
+        width = min(k, len(self.codes))
+        top = np.zeros((len(unique), width), np.int64)
+        top_p = np.zeros((len(unique), width), np.float32)
+        conf = np.zeros(len(unique), np.float32)
+        said: list[list[str]] = []  # evidence of each unique query's codes (when asked for and coded)
+        for start in range(0, len(unique), batch_size):
+            batch = unique[start : start + batch_size]
+            prob, batch_conf, details = self.score(batch, use_embeddings)
+            t = _topk_idx(prob, k)
+            rows = slice(start, start + len(batch))
+            top[rows], top_p[rows], conf[rows] = t, np.take_along_axis(prob, t, axis=1), batch_conf
+            if evidence:
+                for r, q in enumerate(batch):
+                    coded = bool(q) and float(batch_conf[r]) >= threshold
+                    said.append([self._evidence(q, r, int(leaf), details) for leaf in t[r]] if coded else [])
+        if not evidence:
+            self._append_rows(cols, queries, top_p[inverse], conf[inverse], top[inverse], threshold)
+        for i, q in enumerate(queries if evidence else ()):
+            u = int(inverse[i])
+            c = float(conf[u])
+            if not q or c < threshold:
+                for key, val in zip(cols, (i, None, None, None, None, c, True, None), strict=True):
+                    cols[key].append(val)
                 continue
-            for r, q in enumerate(queries):
-                c = float(conf[r])
-                if not q or c < threshold:
-                    for key, val in zip(
-                        cols,
-                        (start + r, None, None, None, None, c, True, None),
-                        strict=True,
-                    ):
-                        cols[key].append(val)
-                    continue
-                for rank, leaf in enumerate(top[r], start=1):
-                    cols["input_index"].append(start + r)
-                    cols["rank"].append(rank)
-                    cols["code"].append(self.codes[leaf])
-                    cols["name"].append(self.display_names[leaf])
-                    cols["score"].append(round(float(prob[r, leaf]), 4))
-                    cols["confidence"].append(round(c, 4))
-                    cols["no_confident_code"].append(False)
-                    said = self._evidence(q, r, int(leaf), details) if evidence else None
-                    hit = english[r]
-                    if said is not None and hit is not None and hit[1] == self.codes[leaf]:
-                        said = f"English '{hit[0]}' = {hit[2]}; {said}"
-                    cols["evidence"].append(said)
+            hit = self.english.find(texts[i] or "") if self.english is not None else None
+            for rank, (leaf, p, why) in enumerate(zip(top[u].tolist(), top_p[u].tolist(), said[u], strict=True), 1):
+                cols["input_index"].append(i)
+                cols["rank"].append(rank)
+                cols["code"].append(self.codes[leaf])
+                cols["name"].append(self.display_names[leaf])
+                cols["score"].append(round(p, 4))
+                cols["confidence"].append(round(c, 4))
+                cols["no_confident_code"].append(False)
+                if hit is not None and hit[1] == self.codes[leaf]:
+                    why = f"English '{hit[0]}' = {hit[2]}; {why}"
+                cols["evidence"].append(why)
         return pl.DataFrame(
             cols,
             schema={
@@ -1409,14 +1420,15 @@ class Coder:
     def _append_rows(
         self,
         cols: dict[str, list[Any]],
-        start: int,
         queries: Sequence[str],
-        prob: np.ndarray,
+        top_p: np.ndarray,
         conf: np.ndarray,
         top: np.ndarray,
         threshold: float,
     ) -> None:
-        """The rows of :meth:`code` for one batch without evidence, a column at a time.
+        """The rows of :meth:`code` without evidence, a column at a time: per input its
+        prepared query, its best codes ``top`` with their probabilities ``top_p``, and its
+        confidence.
 
         Same values as the row-by-row loop (Python's ``round`` on the same floats), without
         its eight appends per code.
@@ -1425,11 +1437,11 @@ class Coder:
         conf64 = conf.astype(np.float64)
         coded = np.array([bool(q) for q in queries], dtype=bool) & (conf64 >= threshold)
         n_rows = np.where(coded, k, 1)
-        index = np.repeat(np.arange(start, start + len(queries)), n_rows)
+        index = np.repeat(np.arange(len(queries)), n_rows)
         sel = np.flatnonzero(coded)
         leaves = top[sel].ravel()
-        scores = prob[np.repeat(sel, k), leaves].astype(np.float64).tolist()
-        # positions of the coded rows in the batch's output
+        scores = top_p[sel].ravel().astype(np.float64).tolist()
+        # positions of the coded inputs' rows in the output
         first = np.concatenate([[0], np.cumsum(n_rows)[:-1]])
         at = (first[sel][:, None] + np.arange(k)).ravel()
         total = int(n_rows.sum())

@@ -20,8 +20,9 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import time
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 import polars as pl
@@ -96,14 +97,33 @@ class CoderPool:
 
     def code(self, texts: Sequence[str], k: int = 5, **options: Any) -> pl.DataFrame:
         """Same arguments and result as :meth:`Coder.code`, the work spread over the workers."""
+        return pl.concat(list(self.iter_code(texts, k, **options)))
+
+    def iter_code(self, texts: Sequence[str], k: int = 5, *, ahead: int = 0, **options: Any) -> Iterator[pl.DataFrame]:
+        """:meth:`code`'s frame in pieces of ``chunk`` inputs, in input order, each as soon as it is ready.
+
+        At most ``ahead`` chunks (default: two per worker) are handed out beyond the one
+        being waited for, so the memory held stays bounded however long the input is, and a
+        caller can write each piece out before the next is done.
+        """
         if k < 1:
             raise ValueError("k must be at least 1")
-        texts = list(texts)
-        futures = [
-            self._pool.submit(_code_chunk, texts[start : start + self.chunk], start, k, options)
-            for start in range(0, max(1, len(texts)), self.chunk)
-        ]
-        return pl.concat([f.result() for f in futures])
+        starts = iter(range(0, max(1, len(texts)), self.chunk))
+        pending: deque[Future[pl.DataFrame]] = deque()
+
+        def submit_next() -> None:
+            start = next(starts, None)
+            if start is not None:
+                pending.append(
+                    self._pool.submit(_code_chunk, list(texts[start : start + self.chunk]), start, k, options)
+                )
+
+        for _ in range(1 + (ahead or 2 * self.workers)):
+            submit_next()
+        while pending:
+            done = pending.popleft()
+            submit_next()
+            yield done.result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -128,6 +129,37 @@ def test_batch_order_and_shape(cheap_coder: Coder) -> None:
     assert ranks == [1, 2, 3]
     scores = out.filter(pl.col("input_index") == 0)["score"].to_list()
     assert scores == sorted(scores, reverse=True)
+
+
+def test_inputs_that_read_the_same_are_scored_once_and_answered_each(coder: Coder) -> None:
+    # The same title with other pay or slogans, twice over, and in English: one scoring,
+    # but every input keeps its own place, its rows and (for the English one) its evidence.
+    texts = ["焊工", "急聘焊工（8000-12000元）", "会计", "", "welder", "焊工", "会计"]
+    assert len(set(coder._prepare(texts))) == 3  # 焊工, 会计 and the blank
+    calls: list[int] = []
+    score = coder.score
+
+    def counted(queries: list[str], use_embeddings: bool | None = None) -> Any:
+        calls.append(len(queries))
+        return score(queries, use_embeddings)
+
+    coder.score = counted  # type: ignore[method-assign]
+    try:
+        out = coder.code(texts, k=3, use_embeddings=False)
+        plain = coder.code(texts, k=3, use_embeddings=False, evidence=False)
+    finally:
+        del coder.score
+    assert calls == [3, 3]
+    assert out["input_index"].unique(maintain_order=True).to_list() == list(range(len(texts)))
+    rows = {i: out.filter(pl.col("input_index") == i) for i in range(len(texts))}
+    for i in (1, 4, 5):  # read as 焊工: the same codes and scores as input 0
+        assert rows[i].select("code", "score", "confidence").equals(rows[0].select("code", "score", "confidence"))
+    assert rows[0]["code"][0] == "6-18-02-04"
+    assert rows[6].drop("input_index").equals(rows[2].drop("input_index"))
+    assert rows[3]["no_confident_code"].to_list() == [True]
+    assert rows[4]["evidence"][0].startswith("English 'welder' = 焊工")
+    assert not rows[0]["evidence"][0].startswith("English")
+    assert plain.equals(out.with_columns(evidence=pl.lit(None, pl.Utf8)))
 
 
 def test_long_job_ad(cheap_coder: Coder) -> None:

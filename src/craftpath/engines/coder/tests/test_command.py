@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from craftpath.engines.coder import run_code_occupations
+from craftpath.engines.coder import command, run_code_occupations
 
 
 def test_gbk_file_to_csv(tmp_path: Path) -> None:
@@ -112,3 +112,51 @@ def test_evidence_only_when_asked(tmp_path: Path) -> None:
     bare_csv = tmp_path / "plain.csv"
     assert run_code_occupations([str(src), "--k", "2", "--out", str(bare_csv), "--no-embeddings"]) == 0
     assert "evidence_1" not in bare_csv.read_text("utf-8").splitlines()[0]
+
+
+def test_written_piece_by_piece_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    titles = ["焊工", "", "会计", "電焊工", "😀", "美容师", "软件工程师"]
+    src = tmp_path / "titles.txt"
+    src.write_text("\n".join(titles) + "\n", encoding="utf-8")
+    whole, pieced = tmp_path / "whole.jsonl", tmp_path / "pieced.jsonl"
+    argv = ["--format", "jsonl", "--k", "2", "--no-embeddings", "--workers", "1"]
+    assert run_code_occupations([str(src), *argv, "--out", str(whole)]) == 0
+    monkeypatch.setattr(command, "_PIECE", 3)  # three pieces: 3 + 3 + 1 lines
+    assert run_code_occupations([str(src), *argv, "--out", str(pieced)]) == 0
+    assert pieced.read_text("utf-8") == whole.read_text("utf-8")
+    recs = [json.loads(x) for x in pieced.read_text("utf-8").splitlines()]
+    assert [r["line"] for r in recs] == list(range(1, 8))
+    assert [r["input"] for r in recs] == titles
+    assert recs[0]["codes"][0]["code"] == "6-18-02-04"  # 焊工, in the first piece
+    assert recs[1]["codes"] == []  # the blank line keeps its place
+
+
+def test_output_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
+    target = tmp_path / "codes.csv"
+    target.write_text("an earlier result\n", encoding="utf-8")
+    target.chmod(0o640)
+
+    def interrupted_run() -> None:
+        with command._output(str(target)) as fh:
+            fh.write("half of a new result\n")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted_run()
+    assert target.read_text("utf-8") == "an earlier result\n"  # untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codes.csv"]  # no temporary file left
+    with command._output(str(target)) as fh:
+        fh.write("the new result\n")
+    assert target.read_text("utf-8") == "the new result\n"
+    assert target.stat().st_mode & 0o777 == 0o640  # the file keeps its permissions
+
+
+def test_unwritable_output_is_reported_in_both_languages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "titles.txt"
+    src.write_text("焊工\n", encoding="utf-8")
+    out = tmp_path / "no-such-folder" / "codes.csv"
+    assert run_code_occupations([str(src), "--out", str(out), "--no-embeddings"]) == 1
+    err = capsys.readouterr().err
+    assert "无法写入" in err
+    assert "cannot write" in err
+    assert not out.parent.exists()

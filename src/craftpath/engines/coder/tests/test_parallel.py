@@ -22,11 +22,16 @@ def test_pool_matches_one_process(cheap_coder: Coder) -> None:
         pool.start()
         got = pool.code(TITLES, k=3, use_embeddings=False)
         empty = pool.code([], k=3)
+        pieces = list(pool.iter_code(TITLES, k=3, ahead=1, use_embeddings=False))
     want = cheap_coder.code(TITLES, k=3, use_embeddings=False)
     assert got["input_index"].n_unique() == len(TITLES)
     assert got.equals(want)
     assert empty.height == 0
     assert empty.schema == want.schema
+    # piece by piece: one per chunk of 17 inputs, in input order, together the same frame
+    assert len(pieces) == -(-len(TITLES) // 17)
+    assert [p["input_index"].min() for p in pieces] == list(range(0, len(TITLES), 17))
+    assert pl.concat(pieces).equals(want)
 
 
 def test_pool_rejects_bad_settings() -> None:
