@@ -1362,8 +1362,9 @@ class Coder:
         texts = list(texts)
         queries = self._prepare(texts)
         # Inputs that read the same once prepared (the same title with other pay, slogans or
-        # brackets; the same title twice) are scored once: a query's answer does not depend
-        # on the queries scored beside it.
+        # brackets; the same title twice) are scored once. A query's answer does not depend on
+        # the queries scored beside it, but for the last bits of the batch's matrix products,
+        # which can move a score in the third decimal (docs/coder.md, Speed).
         slot: dict[str, int] = {}
         inverse = np.fromiter((slot.setdefault(q, len(slot)) for q in queries), dtype=np.int64, count=len(queries))
         unique = list(slot)
