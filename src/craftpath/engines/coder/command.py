@@ -21,8 +21,10 @@ import contextlib
 import csv
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TextIO
 
@@ -124,7 +126,7 @@ def run_code_occupations(argv: Sequence[str]) -> int:
 
     workers = args.workers or default_workers(len(lines))
     try:
-        with _output(args.out) as fh:
+        with _stopped_by_sigterm(), _output(args.out) as fh:
             if workers > 1:
                 with CoderPool(workers, use_embeddings=not args.no_embeddings) as pool:
                     _write(fh, lines, pool.iter_code(lines, k=args.k, evidence=args.evidence), args)
@@ -143,7 +145,36 @@ def run_code_occupations(argv: Sequence[str]) -> int:
         reason = exc.strerror or type(exc).__name__
         print(f"无法写入 {args.out}（{reason}）/ cannot write {args.out}: {reason}", file=sys.stderr)
         return 1
+    except _Terminated:
+        print("已终止，未写出结果 / stopped: no result was written", file=sys.stderr)
+        return 128 + signal.SIGTERM
     return 0
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived while coding (``kill``, a job scheduler's time limit, a container stop)."""
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into an exception for the duration, so that the output is cleaned up.
+
+    Python's default for SIGTERM ends the process on the spot, which would leave the
+    temporary output file behind; Ctrl-C (SIGINT) already raises KeyboardInterrupt. Signal
+    handlers can be set from the main thread only; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 _PIECE = 4096  # inputs coded and written at a time in one process: bounds the memory held

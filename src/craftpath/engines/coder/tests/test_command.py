@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -160,3 +163,25 @@ def test_unwritable_output_is_reported_in_both_languages(tmp_path: Path, capsys:
     assert "无法写入" in err
     assert "cannot write" in err
     assert not out.parent.exists()
+
+
+def test_a_stopped_run_leaves_the_earlier_result_and_no_partial_file(tmp_path: Path) -> None:
+    # A real `kill` (SIGTERM) of the command while it codes on two workers.
+    src = tmp_path / "titles.txt"
+    src.write_text("\n".join(f"焊工{i}" for i in range(6000)) + "\n", encoding="utf-8")
+    target = tmp_path / "codes.csv"
+    target.write_text("an earlier result\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "craftpath.cli", "code-occupations", str(src), "--no-embeddings"]
+    proc = subprocess.Popen([*argv, "--workers", "2", "--out", str(target)], stderr=subprocess.PIPE, text=True)  # noqa: S603
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".coding-*.part")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the command ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=120) == 128 + signal.SIGTERM
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    assert "已终止" in err
+    assert "stopped" in err
+    assert target.read_text("utf-8") == "an earlier result\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["codes.csv", "titles.txt"]
