@@ -146,7 +146,10 @@ def run_code_occupations(argv: Sequence[str]) -> int:
         print(f"无法写入 {args.out}（{reason}）/ cannot write {args.out}: {reason}", file=sys.stderr)
         return 1
     except _Terminated:
-        print("已终止，未写出结果 / stopped: no result was written", file=sys.stderr)
+        if args.out == "-":  # what was printed so far stays printed
+            print("已终止，输出不完整 / stopped: the output above is incomplete", file=sys.stderr)
+        else:
+            print(f"已终止，未写出 {args.out} / stopped: {args.out} was not written", file=sys.stderr)
         return 128 + signal.SIGTERM
     return 0
 

@@ -181,7 +181,7 @@ def test_a_stopped_run_leaves_the_earlier_result_and_no_partial_file(tmp_path: P
     assert proc.wait(timeout=120) == 128 + signal.SIGTERM
     assert proc.stderr is not None
     err = proc.stderr.read()
-    assert "已终止" in err
-    assert "stopped" in err
+    assert f"已终止，未写出 {target}" in err
+    assert f"stopped: {target} was not written" in err
     assert target.read_text("utf-8") == "an earlier result\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["codes.csv", "titles.txt"]
