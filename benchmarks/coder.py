@@ -308,6 +308,20 @@ def probe_table(coder: Coder, learnt_titles: list[str]) -> None:
             print(f"| {label} | {' | '.join(cells)} |")
 
 
+def _warmed(pool: CoderPool, titles: list[str], mode: bool | None) -> CoderPool:
+    """Start every worker and let each code titles it has not seen (nothing memoised)."""
+    pool.start()
+    pool.code([f"{t}助理" for t in titles[:256]], use_embeddings=mode)
+    return pool
+
+
+def pool_seconds(pool: CoderPool, texts: list[str], mode: bool | None, evidence: bool) -> float:
+    """Wall seconds the pool takes to code ``texts``."""
+    t0 = time.perf_counter()
+    pool.code(texts, use_embeddings=mode, evidence=evidence)
+    return time.perf_counter() - t0
+
+
 def speed_section(titles: list[str]) -> None:
     """Titles per second of the packaged coder, in one process and in two worker processes."""
     t0 = time.perf_counter()
@@ -338,11 +352,7 @@ def speed_section(titles: list[str]) -> None:
         ("cascade", None, True),
     ):
         with CoderPool(2, use_embeddings=mode is not False, chunk=128) as pool:
-            pool.start()
-            pool.code([f"{t}助理" for t in titles[:256]], use_embeddings=mode)  # not memoised titles
-            t0 = time.perf_counter()
-            pool.code(titles, use_embeddings=mode, evidence=evidence)
-            wall = time.perf_counter() - t0
+            wall = pool_seconds(_warmed(pool, titles, mode), titles, mode, evidence)
         print(
             f"speed, {label}, 2 worker processes: {len(titles) / wall:.0f} titles/s wall "
             f"({len(titles)} titles in {wall:.2f}s)"
@@ -354,12 +364,9 @@ def speed_section(titles: list[str]) -> None:
     suffixes = ("", "（长白班）", "学徒", "主管", "8000-12000元")
     big = [f"{p}{t}{s}" for p in ("", "急聘") for s in suffixes for t in titles]
     with CoderPool(2, use_embeddings=False) as pool:
-        pool.start()
-        pool.code([f"{t}助理" for t in titles[:256]], use_embeddings=False)
+        _warmed(pool, titles, False)
         for _ in range(2):
-            t0 = time.perf_counter()
-            pool.code(big, use_embeddings=False, evidence=False)
-            wall = time.perf_counter() - t0
+            wall = pool_seconds(pool, big, False, False)
             print(
                 f"speed, bulk file of {len(big)} titles, 2 worker processes, chunks of 1,024: "
                 f"{len(big) / wall:.0f} titles/s wall"

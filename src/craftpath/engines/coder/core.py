@@ -539,6 +539,8 @@ class Coder:
         # Names as people read them: without the classification's green/digital marker
         # (``道路货运汽车驾驶员L`` → ``道路货运汽车驾驶员``), as the occupation pages show them.
         self.display_names: list[str] = [strip_markers(n) for n in self.names]
+        self._code_array = np.array(self.codes, dtype=object)  # for picking many at once
+        self._name_array = np.array(self.display_names, dtype=object)
         # English titles of the packaged table (None: English only through the embeddings)
         self.english: EnglishBridge | None = packaged_bridge()
         self._known_latin: frozenset[str] | None = None
@@ -1446,20 +1448,18 @@ class Coder:
         first = np.concatenate([[0], np.cumsum(n_rows)[:-1]])
         at = (first[sel][:, None] + np.arange(k)).ravel()
         total = int(n_rows.sum())
-        rank: list[int | None] = [None] * total
-        code: list[str | None] = [None] * total
-        name: list[str | None] = [None] * total
-        score: list[float | None] = [None] * total
-        codes, names = self.codes, self.display_names
-        for pos, leaf, rk, sc in zip(at.tolist(), leaves.tolist(), [*range(1, k + 1)] * len(sel), scores, strict=True):
-            rank[pos], code[pos], name[pos], score[pos] = rk, codes[leaf], names[leaf], round(sc, 4)
+        rank, code, name, score = (np.full(total, None, dtype=object) for _ in range(4))
+        rank[at] = np.tile(np.arange(1, k + 1), len(sel)).tolist()
+        code[at] = self._code_array[leaves]
+        name[at] = self._name_array[leaves]
+        score[at] = [round(p, 4) for p in scores]
         row_coded = np.repeat(coded, n_rows)
         row_conf = np.repeat(conf64, n_rows).tolist()
         cols["input_index"].extend(index.tolist())
-        cols["rank"].extend(rank)
-        cols["code"].extend(code)
-        cols["name"].extend(name)
-        cols["score"].extend(score)
+        cols["rank"].extend(rank.tolist())
+        cols["code"].extend(code.tolist())
+        cols["name"].extend(name.tolist())
+        cols["score"].extend(score.tolist())
         flags = row_coded.tolist()
         cols["confidence"].extend([round(c, 4) if ok else c for c, ok in zip(row_conf, flags, strict=True)])
         cols["no_confident_code"].extend((~row_coded).tolist())
