@@ -970,15 +970,8 @@ class Coder:
             return vmax, vote
         sub = s_title if len(real) == s_title.shape[1] else s_title[:, real]
         pos = _topk_idx(sub, self.k_neighbours)
-        sim = np.take_along_axis(sub, pos, axis=1)
-        nbrs = real[pos]
-        w = np.exp((sim - sim[:, :1]) / temp) * (sim > 0)
-        w /= np.maximum(w.sum(axis=1, keepdims=True), 1e-9)
-        rows = np.repeat(np.arange(b), nbrs.shape[1])
-        leaf = self.title_leaf[nbrs].ravel()
-        ok = leaf >= 0
-        np.maximum.at(vmax, (rows[ok], leaf[ok]), sim.ravel()[ok])
-        np.add.at(vote, (rows[ok], leaf[ok]), w.ravel()[ok])
+        gvote = np.zeros((b, len(self.group_index)), np.float32)  # the group vote of all titles is kept
+        self._votes(real[pos], np.take_along_axis(sub, pos, axis=1), temp, vmax, vote, gvote)
         return vmax, vote
 
     def _votes(

@@ -186,17 +186,22 @@ def test_random_strings_never_give_unknown_codes(cheap_coder: Coder, texts: list
     assert sorted(out["input_index"].unique().to_list()) == list(range(len(texts)))
 
 
-def test_small_table_and_own_labels() -> None:
-    table = pl.DataFrame(
+def _welding_table(welder_aliases: str = "电焊工、氩弧焊工") -> pl.DataFrame:
+    """A three-row classification: a minor group with 焊工 and 铆工."""
+    return pl.DataFrame(
         {
             "level": [3, 4, 4],
             "code": ["6-18-02-00", "6-18-02-04", "6-18-02-05"],
             "name": ["焊接人员", "焊工", "铆工"],
             "definition": ["", "用焊接方法连接金属的人员", "铆接金属构件的人员"],
             "tasks": ["", "", ""],
-            "alias": ["", "电焊工、氩弧焊工", "铆接工"],
+            "alias": ["", welder_aliases, "铆接工"],
         }
     )
+
+
+def test_small_table_and_own_labels() -> None:
+    table = _welding_table()
     labelled = pl.DataFrame({"job_name": ["二保焊师傅"], "code": ["6-18-02-04"]})
     small = Coder(table, labelled)
     out = small.code(["氩弧焊工", "铆接工人", "二保焊"], k=1)
@@ -204,16 +209,7 @@ def test_small_table_and_own_labels() -> None:
 
 
 def test_nearest_real_titles_leave_written_titles_out() -> None:
-    table = pl.DataFrame(
-        {
-            "level": [3, 4, 4],
-            "code": ["6-18-02-00", "6-18-02-04", "6-18-02-05"],
-            "name": ["焊接人员", "焊工", "铆工"],
-            "definition": ["", "用焊接方法连接金属的人员", "铆接金属构件的人员"],
-            "tasks": ["", "", ""],
-            "alias": ["", "电焊工", "铆接工"],
-        }
-    )
+    table = _welding_table("电焊工")
     labelled = pl.DataFrame(
         {
             "job_name": ["二保焊师傅", "二保焊工人", "铆接师傅"],
