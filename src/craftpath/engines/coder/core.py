@@ -871,7 +871,9 @@ class Coder:
             nbrs = _topk_idx(s_title, self.k_neighbours)
             nsim = np.take_along_axis(s_title, nbrs, axis=1)
             self._votes(nbrs, nsim, self.temp_ngram, knn_max, knn_vote, group_vote)
-        real_max, real_vote = self._real_votes(s_title if self.T.shape[1] else None, self.temp_ngram, b)
+        real_max, real_vote = self._real_votes(
+            s_title if self.T.shape[1] else None, self.temp_ngram, b, (knn_max, knn_vote)
+        )
 
         nb_leaf, nb_grp = self._bayes(counts)
         if self.softmax is not None:
@@ -960,15 +962,23 @@ class Coder:
         }
         return {"feats": feats, "s_alias": s_alias, "nbrs": nbrs, "nsim": nsim}
 
-    def _real_votes(self, s_title: np.ndarray | None, temp: float, b: int) -> tuple[np.ndarray, np.ndarray]:
-        """Best similarity and vote per leaf among the nearest titles of real ads only."""
+    def _real_votes(
+        self, s_title: np.ndarray | None, temp: float, b: int, all_titles: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Best similarity and vote per leaf among the nearest titles of real ads only.
+
+        ``all_titles`` is the same pair over every labelled title: when every title is a
+        real ad (a coder built without written titles) it is the answer, and is copied.
+        """
         n_leaf = len(self.codes)
-        vmax = np.zeros((b, n_leaf), np.float32)
-        vote = np.zeros((b, n_leaf), np.float32)
         real = self.real_titles
         if s_title is None or not len(real):
-            return vmax, vote
-        sub = s_title if len(real) == s_title.shape[1] else s_title[:, real]
+            return np.zeros((b, n_leaf), np.float32), np.zeros((b, n_leaf), np.float32)
+        if len(real) == s_title.shape[1]:
+            return all_titles[0].copy(), all_titles[1].copy()
+        vmax = np.zeros((b, n_leaf), np.float32)
+        vote = np.zeros((b, n_leaf), np.float32)
+        sub = s_title[:, real]
         pos = _topk_idx(sub, self.k_neighbours)
         gvote = np.zeros((b, len(self.group_index)), np.float32)  # the group vote of all titles is kept
         self._votes(real[pos], np.take_along_axis(sub, pos, axis=1), temp, vmax, vote, gvote)
@@ -1046,7 +1056,9 @@ class Coder:
             nbrs = _topk_idx(s_title, self.k_neighbours)
             nsim = np.take_along_axis(s_title, nbrs, axis=1)
             self._votes(nbrs, nsim, self.temp_emb, emb_max, emb_vote, gvote)
-        real_max, real_vote = self._real_votes(s_title if len(self.titles) else None, self.temp_emb, b)
+        real_max, real_vote = self._real_votes(
+            s_title if len(self.titles) else None, self.temp_emb, b, (emb_max, emb_vote)
+        )
         # e5 cosines crowd into 0.7-1.0: rescale so that 0.75 → 0 and 1 → 1.
         emb_desc = dot("desc")
         feats = {

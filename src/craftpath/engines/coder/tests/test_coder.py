@@ -227,10 +227,12 @@ def test_nearest_real_titles_leave_written_titles_out() -> None:
     assert feats["knn_real_max"][0, rivet] < 0.5
     assert feats["knn_real_vote"][0, weld] > feats["knn_real_vote"][0, rivet]
     assert feats["knn_real_vote"][0].sum() == pytest.approx(1.0, abs=1e-5)
-    # without the flag every labelled title counts as a real ad
+    # without the flag every labelled title counts as a real ad: the same votes, as copies
     plain = Coder(table, labelled.drop("written"))
     again = plain._cheap(plain._prepare(["二保焊工人"]))["feats"]
-    np.testing.assert_allclose(again["knn_real_vote"], again["knn_vote"], atol=1e-6)
+    np.testing.assert_array_equal(again["knn_real_vote"], again["knn_vote"])
+    np.testing.assert_array_equal(again["knn_real_max"], again["knn_max"])
+    assert not np.shares_memory(again["knn_real_vote"], again["knn_vote"])
 
 
 def test_k_must_be_positive(cheap_coder: Coder) -> None:
