@@ -240,6 +240,35 @@ def test_certificate_for_grade_the_occupation_lacks(tree: Tree, tmp_path: Path) 
     assert result.problems[0]["column"] == "技能等级"
 
 
+def test_certificate_grade_written_as_on_a_certificate(tree: Tree, tmp_path: Path) -> None:
+    """A bare number in a file is the national level people copy off a certificate (4 = 四级 =
+    中级工), as the pages label grades, never the rank (4 = 技师); traditional names and
+    ``level N`` read too; 7 has no level number and is refused with the way to write it."""
+    i = fake_id()
+    sheets = {
+        "Members": [MEMBER_HEADER, member_row(i)],
+        "Certificates": [
+            CERT_HEADER,
+            [i, OCC, 4, "鉴定中心", "B-1", "2016-01-01", ""],  # a number cell
+            [i, OCC, "3", "鉴定中心", "B-2", "2017-01-01", ""],
+            [i, OCC, "高級工", "鉴定中心", "B-3", "2018-01-01", ""],
+            [i, OCC, "level 2", "鉴定中心", "B-4", "2019-01-01", ""],
+            [i, OCC, "7", "鉴定中心", "B-5", "2020-01-01", "聘任"],
+        ],
+    }
+    result, batch = run(tree, write_xlsx(tmp_path / "levels.xlsx", sheets))
+    by_number = dict(Certificate.objects.values_list("number", "grade"))
+    assert by_number == {"B-1": 2, "B-2": 3, "B-3": 3, "B-4": 4}
+    assert codes(result) == ["grade.bare_number"]
+    problem = result.problems[0]
+    assert problem["column"] == "技能等级"
+    assert (problem["row"], problem["value"]) == (6, "7")
+    assert "4 即四级（中级工）" in problem["zh"]
+    assert "首席技师" in problem["zh"]
+    assert "write the name" in problem["en"]
+    assert batch.rows_failed == 1
+
+
 def test_certificate_before_sixteen(tree: Tree, tmp_path: Path) -> None:
     result, _ = _one_member_with(
         tree,

@@ -86,6 +86,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "技能等级“{value}”无法识别，请填写如“高级工”或“三级”。",
         'Skill grade "{value}" is not recognised; use a name like 高级工 or 三级.',
     ),
+    "grade.bare_number": (
+        "技能等级“{value}”：只写数字时按国家职业技能等级读，5 即五级（初级工），4 即四级（中级工），"
+        "3 即三级（高级工），2 即二级（技师），1 即一级（高级技师）。"
+        "学徒工、特级技师、首席技师没有级别数字，请写名称。",
+        'Skill grade "{value}": a bare number is read as the national level, as on a certificate: '
+        "5 = 五级 (junior worker), 4 = 四级 (intermediate worker), 3 = 三级 (senior worker), "
+        "2 = 二级 (technician), 1 = 一级 (senior technician). 学徒工, 特级技师 and 首席技师 have no level "
+        "number: write the name.",
+    ),
     "grade.not_in_occupation": (
         "职业 {occupation} 没有“{grade}”这一等级。",
         "Occupation {occupation} has no grade {grade}.",

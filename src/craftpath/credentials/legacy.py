@@ -1,7 +1,8 @@
 """Importing legacy certificates (paper or earlier systems) as unsigned legacy evidence.
 
 Columns (Chinese or English headers): 证书编号 certificate_number, 身份证号 id_number,
-职业编码 occupation_code, 等级 grade, 发证日期 issued_on, 发证机构 issuer. Each row becomes a
+职业编码 occupation_code, 等级 grade (a name or a national level; a bare number is the level, so 4 is
+四级 = 中级工), 发证日期 issued_on, 发证机构 issuer. Each row becomes a
 registry certificate with ``how="legacy"`` plus a :class:`LegacyCertificate` provenance row.
 Re-importing the same file changes nothing: a row whose issuer and number are already recorded
 for the same member is counted as unchanged.
@@ -142,6 +143,7 @@ def import_legacy_certificates(actor: Any, path: Path) -> LegacyReport:
                 catalogue,
                 member.birth_date,
                 today,
+                grade_numbers="level",
             )
             if cleaned is None:
                 report.failed += 1

@@ -16,6 +16,7 @@ Examples:
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 
 __all__ = ["EXAM_GRADES", "POST_GRADES", "Grade"]
@@ -32,6 +33,8 @@ _EN = (
     "Chief technician",
 )
 _NATIONAL_ZH = {1: "五级", 2: "四级", 3: "三级", 4: "二级", 5: "一级"}
+# ``4级``, ``level 4``: a national level written with its number.
+_LEVEL_RE = re.compile(r"^(?:level\s*([1-5])|([1-5])\s*级)$", re.IGNORECASE)
 
 
 class Grade(IntEnum):
@@ -101,6 +104,50 @@ class Grade(IntEnum):
         except KeyError:
             raise ValueError(f"unknown grade {label!r}") from None
 
+    @classmethod
+    def parse(cls, text: str, *, numbers: str = "rank") -> Grade | None:
+        """A grade as people write it, or None: every form :meth:`from_label` reads, plus a
+        national level with its number (``4级``, ``level 4``) and the English names the pages
+        show, with or without their ``(level N)`` ending. Traditional characters are the
+        caller's to convert.
+
+        A bare number is read by ``numbers``: ``"rank"`` (a form's grade list, the APIs) reads
+        0–7 as the rank, so 4 is 技师; ``"level"`` (files typed by people, who copy the level
+        from a certificate) reads 5 … 1 as the national level the pages show, so 4 is 四级 =
+        中级工, and gives None for 0, 6 and 7: 学徒工, 特级技师 and 首席技师 have no level
+        number and are written by name.
+
+        Examples:
+            >>> Grade.parse("4"), Grade.parse("4", numbers="level"), Grade.parse("level 2")
+            (<Grade.TECHNICIAN: 4>, <Grade.INTERMEDIATE: 2>, <Grade.TECHNICIAN: 4>)
+            >>> Grade.parse("senior worker"), Grade.parse("7", numbers="level")
+            (<Grade.SENIOR: 3>, None)
+        """
+        text = str(text).strip()
+        if text.endswith(".0") and text[:-2].isdigit():  # a number cell of a workbook (3 arrives as 3.0)
+            text = text[:-2]
+        if text.isdigit():
+            n = int(text)
+            if numbers == "level":
+                return cls.from_national_level(n) if 1 <= n <= 5 else None
+            return cls(n) if 0 <= n <= 7 else None
+        level = _LEVEL_RE.match(text)
+        if level:
+            return cls.from_national_level(int(level.group(1) or level.group(2)))
+        english = _EN_NAMES.get(text.lower())
+        if english is not None:
+            return cls(english)
+        try:
+            return cls.from_label(text)
+        except ValueError:
+            return None
+
+
+# English names as the pages show them, with or without the "(level N)" ending → rank.
+_EN_NAMES = {
+    **{name.lower(): rank for rank, name in enumerate(_EN)},
+    **{re.sub(r"\s*\(level \d\)$", "", name).lower(): rank for rank, name in enumerate(_EN)},
+}
 
 EXAM_GRADES: tuple[Grade, ...] = tuple(g for g in Grade if 1 <= g.value <= 5)
 POST_GRADES: tuple[Grade, ...] = (Grade.SPECIAL_TECHNICIAN, Grade.CHIEF_TECHNICIAN)

@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,15 +61,6 @@ def _blank(value: Any) -> bool:
 # --------------------------------------------------------------------------- parsing
 
 
-# "level 4", "4级": the national level as the pages write it (English labels end "(level 4)").
-_LEVEL_RE = re.compile(r"^(?:level\s*([1-5])|([1-5])\s*级)$", re.IGNORECASE)
-# English names as the pages show them, with or without the "(level N)" ending.
-_EN_NAMES = {
-    **{g.en.lower(): g for g in Grade},
-    **{re.sub(r"\s*\(level \d\)$", "", g.en).lower(): g for g in Grade},
-}
-
-
 def parse_grade(
     value: Any, problems: list[Problem], field: str = "required_grade", *, numbers: str = "rank"
 ) -> int | None:
@@ -95,29 +85,11 @@ def parse_grade(
     if _blank(value):
         return None
     text = to_simplified(str(value).strip())
-    if text.endswith(".0"):  # a number cell in a workbook (3 arrives as 3.0)
-        text = text[:-2]
-    grade = _grade_from_text(text, numbers)
+    grade = Grade.parse(text, numbers=numbers)
     if grade is None:
         problems.append(Problem("jobs.grade_file" if numbers == "level" else "jobs.grade", {"value": text}, field))
         return None
     return int(grade)
-
-
-def _grade_from_text(text: str, numbers: str) -> Grade | None:
-    if text.isdigit():
-        if numbers == "level":
-            return Grade.from_national_level(int(text)) if 1 <= int(text) <= 5 else None
-        return Grade(int(text)) if 0 <= int(text) <= 7 else None
-    level = _LEVEL_RE.match(text)
-    if level:
-        return Grade.from_national_level(int(level.group(1) or level.group(2)))
-    if text.lower() in _EN_NAMES:
-        return _EN_NAMES[text.lower()]
-    try:
-        return Grade.from_label(text)
-    except (ValueError, KeyError):
-        return None
 
 
 def parse_pay(value: Any, problems: list[Problem], field: str) -> int | None:

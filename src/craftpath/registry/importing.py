@@ -808,7 +808,9 @@ class _Importer:
         fields = ("occupation_id", "grade", "issued_on", "how")
         for row, data, id_hash, owner in rows:
             values = {**data, "number": data.get("certificate_number", "")}
-            cleaned, problems = validation.check_certificate(values, self.cat, owner.birth, self.today)
+            cleaned, problems = validation.check_certificate(
+                values, self.cat, owner.birth, self.today, grade_numbers="level"
+            )
             if cleaned is None:
                 self._fail(table.sheet, row, data, table.headers, problems, table)
                 continue

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from craftpath.core.problems import Problem
+from craftpath.engines.coder.normalize import to_simplified
 from craftpath.engines.codes import check_resident_id
 from craftpath.engines.grades import Grade
 from craftpath.registry.models import Certificate, Diploma, Member
@@ -58,12 +59,19 @@ def check_occupation(code: str, cat: Catalogue, column: str, problems: list[Prob
     return code
 
 
-def parse_grade(value: Any, column: str, problems: list[Problem]) -> Grade | None:
-    try:
-        return Grade.from_label(str(value))
-    except ValueError:
-        problems.append(Problem("grade.unknown", {"value": value}, column))
-        return None
+def parse_grade(value: Any, column: str, problems: list[Problem], *, numbers: str = "rank") -> Grade | None:
+    """A grade from its name (simplified or traditional), national level or number.
+
+    ``numbers`` says how a bare number reads (:meth:`Grade.parse`): ``"rank"`` for the pages'
+    grade list and the API (0–7), ``"level"`` for files, where people copy 四级 off a
+    certificate as 4 — so a file's 4 is 中级工, as the pages label it, not 技师.
+    """
+    text = "" if value is None else to_simplified(str(value).strip())
+    grade = Grade.parse(text, numbers=numbers) if text else None
+    if grade is None:
+        bare = numbers == "level" and text.removesuffix(".0").isdigit()
+        problems.append(Problem("grade.bare_number" if bare else "grade.unknown", {"value": text}, column))
+    return grade
 
 
 @dataclass
@@ -188,11 +196,12 @@ _NUMBER_LENGTH = Certificate._meta.get_field("number").max_length or 64
 
 
 def check_certificate(
-    data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date
+    data: dict[str, Any], cat: Catalogue, birth: dt.date, today: dt.date, *, grade_numbers: str = "rank"
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A certificate row checked; ``grade_numbers="level"`` for files (see :func:`parse_grade`)."""
     problems: list[Problem] = []
     code = check_occupation(str(data.get("occupation_code") or ""), cat, "cert_occupation_code", problems)
-    grade = parse_grade(data.get("grade"), "grade", problems)
+    grade = parse_grade(data.get("grade"), "grade", problems, numbers=grade_numbers)
     issued = parse_date(data.get("issued_on"), "issued_on", problems)
     number = str(data.get("number") or "").strip()
     issuer = str(data.get("issuer") or "").strip()
