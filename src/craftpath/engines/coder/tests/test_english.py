@@ -128,3 +128,38 @@ def test_english_with_known_words_is_still_coded(coder: Coder) -> None:
     assert flagged[0] is False
     assert flagged[2] is False
     assert out["code"][2] == "2-06-08-01"
+
+
+def test_english_the_table_does_not_read_is_embedded_or_left_uncoded(coder: Coder, cheap_coder: Coder) -> None:
+    """The n-gram and distilled signals know Chinese titles: English they cannot read gets no
+    confident code on the bulk path, and the cascade always hands it to the embeddings. Latin
+    words of Chinese ads (HRBP, java) are read as before."""
+    texts = ["registered nurse", "Sales Manager", "HRBP", "java", "Senior TIG Welder"]
+    queries = cheap_coder._prepare(texts)
+    assert cheap_coder.foreign_latin(queries).tolist() == [True, True, False, False, False]
+    bulk = cheap_coder.code(texts, k=1, use_embeddings=False).sort("input_index")
+    assert bulk["no_confident_code"].to_list() == [True, True, False, False, False]
+    assert bulk["code"][4] == "6-18-02-04"
+    assert bulk["code"][3] == "2-02-10-03"
+    _, _, details = coder.score(coder._prepare(texts), None)
+    assert details["embedded"][:2].tolist() == [True, True]
+    cascade = coder.code(texts, k=1, min_confidence=0.0).sort("input_index")
+    assert cascade["code"].null_count() == 0
+
+
+def test_english_probe_titles_are_unique_and_coded_to_occupations_of_the_table() -> None:
+    from importlib.resources import files
+
+    probe = pl.read_csv(files("craftpath.data.eval").joinpath("english_probe.csv").read_bytes(), infer_schema_length=0)
+    assert probe.columns == ["english_title", "onet_soc", "onet_title", "code", "name", "basis"]
+    assert probe.height >= 300
+    assert probe["english_title"].str.to_lowercase().n_unique() == probe.height
+    assert not probe["english_title"].str.contains(r"[\u4e00-\u9fff]").any()
+    table = occupation_table().filter(pl.col("level") == 4)
+    names = dict(table.select("code", "name").iter_rows())
+    for title, soc, _, code, name, basis in probe.iter_rows():
+        assert names.get(code) == name, title
+        assert re.fullmatch(r"\d\d-\d{4}\.\d\d", soc), title
+        assert basis, title
+    # one occupation of the table per O*NET occupation
+    assert probe.group_by("onet_soc").agg(pl.col("code").n_unique())["code"].max() == 1
