@@ -40,6 +40,15 @@ def test_given_code_is_kept_and_not_recoded(cast: Cast, occupation_coder: Any) -
     assert (opening.occupation_id, opening.coded_by, opening.coding_evidence) == ("6-18-01-02", "given", [])
 
 
+def test_english_titles_coded_by_the_table_or_left_to_staff(cast: Cast, occupation_coder: Any) -> None:
+    welder = _post(cast, title="Senior TIG Welder (night shift)")
+    assert (welder.occupation_id, welder.coded_by, welder.needs_coding) == ("6-18-02-04", "coder", False)
+    assert welder.coding_evidence[0]["evidence"].startswith("English 'tig welder' = 焊工")
+    # English the table does not read: no guess from the Chinese-title signals, staff code it
+    nurse = _post(cast, title="Registered Nurse")
+    assert (nurse.occupation_id, nurse.coded_by, nurse.needs_coding) == (None, "none", True)
+
+
 def test_no_confident_code_flags_for_staff(cast: Cast, occupation_coder: Any) -> None:
     opening = _post(cast, title="😀😀😀")
     assert opening.occupation_id is None
