@@ -1197,7 +1197,8 @@ class Coder:
         embedded = np.zeros(len(queries), dtype=bool)
         emb: dict[str, Any] | None = None
         can_embed = self.embedder is not None and self.embedder.available
-        latin = self.foreign_latin(queries)
+        latin_only = self.latin_only(queries)
+        latin = self.foreign_latin(queries, latin_only)
         if use_embeddings is not False and (can_embed or self.query_cache):
             if use_embeddings:
                 sel = np.array([bool(q) for q in queries])
@@ -1222,9 +1223,9 @@ class Coder:
         empty = np.array([not q for q in queries])
         conf[empty] = 0.0
         # English the English titles table did not read, and no embedding read either: the
-        # n-gram and distilled signals know Chinese titles and place it about one time in ten.
+        # n-gram and distilled signals know Chinese titles and place it about one time in eight.
         conf[latin & ~embedded] = 0.0
-        conf[self.unknown_latin(queries) | self.lone_characters(queries)] = 0.0
+        conf[self.unknown_latin(queries, latin_only) | self.lone_characters(queries)] = 0.0
         exact = self.exact_leaves(queries)
         named = np.flatnonzero(exact >= 0)
         if len(named):
@@ -1242,7 +1243,15 @@ class Coder:
             dtype=bool,
         )
 
-    def foreign_latin(self, queries: Sequence[str]) -> np.ndarray:
+    def _latin_words(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Latin words of Chinese ads and the table (n-gram vocabulary), and those plus the English titles'."""
+        if self._ad_latin is None or self._known_latin is None:
+            self._ad_latin = frozenset(g[2:] for g in self.vocab.index if g.startswith("w:"))
+            english = {w for title in self.english.titles for w in title.split()} if self.english is not None else set()
+            self._known_latin = self._ad_latin | english
+        return self._ad_latin, self._known_latin
+
+    def foreign_latin(self, queries: Sequence[str], latin_only: np.ndarray | None = None) -> np.ndarray:
         """Which prepared queries are Latin text with a word Chinese ads and the table never use.
 
         An English title the English titles table reads has become its occupation's Chinese
@@ -1252,15 +1261,13 @@ class Coder:
         confident code: of 342 English titles of O*NET occupations, the distilled path placed
         those the table did not read first about one time in eight (docs/coder.md, "English").
         """
-        if self._ad_latin is None:
-            self._ad_latin = frozenset(g[2:] for g in self.vocab.index if g.startswith("w:"))
-        ad = self._ad_latin
-        out = self.latin_only(queries)
+        ad, _ = self._latin_words()
+        out = (self.latin_only(queries) if latin_only is None else latin_only).copy()
         for r in np.flatnonzero(out).tolist():
             out[r] = any(len(w) > 1 and w not in ad for w in _LATIN_WORD_RE.findall(queries[r]))
         return out
 
-    def unknown_latin(self, queries: Sequence[str]) -> np.ndarray:
+    def unknown_latin(self, queries: Sequence[str], latin_only: np.ndarray | None = None) -> np.ndarray:
         """Which prepared queries are Latin script with no word the coder has ever seen.
 
         Such text (``hello``, ``asdf qwer``) can only be placed by the embeddings, which put
@@ -1268,13 +1275,8 @@ class Coder:
         confident code instead. The words known are those of the names, aliases, definitions
         and labelled titles and of the English titles table.
         """
-        if self._known_latin is None:
-            words = {g[2:] for g in self.vocab.index if g.startswith("w:")}
-            if self.english is not None:
-                words |= {w for title in self.english.titles for w in title.split()}
-            self._known_latin = frozenset(words)
-        known = self._known_latin
-        out = self.latin_only(queries)
+        _, known = self._latin_words()
+        out = (self.latin_only(queries) if latin_only is None else latin_only).copy()
         for r in np.flatnonzero(out).tolist():
             # single letters (``a b c``) say nothing; a word counts once the coder knows it
             out[r] = not any(len(w) > 1 and w in known for w in _LATIN_WORD_RE.findall(queries[r]))
